@@ -1,0 +1,43 @@
+"""Whole-run failures. Each carries the exit code that ``cli.main`` returns for it.
+
+Per-item problems (a drift item, an unreadable entity) are data, not exceptions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from driftcheck.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from driftcheck.model import Problem
+
+
+class DriftcheckError(Exception):
+    """Base of every error driftcheck reports to the user without a traceback."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+
+class UsageError(DriftcheckError):
+    """The command line or environment is wrong (exit 1)."""
+
+
+class SpecInvalid(DriftcheckError):
+    """One or more spec files are invalid (exit 3); carries every problem found."""
+
+    exit_code = ExitCode.SPEC_INVALID
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the spec files")
+
+
+class LiveReadError(DriftcheckError):
+    """The live state could not be read at all (exit 4), e.g. missing credentials."""
+
+    exit_code = ExitCode.LIVE_UNREADABLE
+
+
+class OutputError(DriftcheckError):
+    """A report or file could not be written (exit 1)."""

@@ -1,0 +1,208 @@
+"""Frozen values that cross module boundaries: specs, live state, drift items, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Policy = Literal["fail", "warn", "ignore"]
+Kind = Literal["missing", "unexpected", "changed"]
+Severity = Literal["error", "warning", "ignored"]
+Status = Literal["in_sync", "drift", "error"]
+
+#: Attributes that Datadog sets; never written in a spec, never compared, shown as attribution.
+SERVER_MANAGED = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a spec file; line and column are 1-based."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in the spec files, at a precise place."""
+
+    location: Location
+    message: str
+    path: str = ""  # e.g. "entities.users.connections[0].fields[2]"; "" for the document
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A declared field. ``attributes`` holds the managed attributes only, as written."""
+
+    id: str
+    attributes: Mapping[str, Any]
+    location: Location
+    attribute_locations: Mapping[str, Location]
+
+
+@dataclass(frozen=True)
+class ConnectionSpec:
+    """A declared connection: managed attributes (``type``, ``join``, maybe ``metadata``)."""
+
+    id: str
+    attributes: Mapping[str, Any]
+    fields: tuple[FieldSpec, ...]
+    unmanaged_fields: Policy
+    location: Location
+    #: dotted attribute path ("type", "join.type", "metadata", "metadata.owner") -> where written
+    attribute_locations: Mapping[str, Location]
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """Everything declared for one entity, merged over all spec files."""
+
+    name: str
+    unmanaged_connections: Policy
+    unmanaged_fields: Policy
+    connections: tuple[ConnectionSpec, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    """Accepted drift. Selectors are fnmatch globs; ``None`` selects anything."""
+
+    entity: str
+    connection: str | None
+    field: str | None
+    attribute: str | None
+    reason: str
+    expires: dt.date | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The desired state, loaded and validated from one or more files."""
+
+    entities: Mapping[str, EntitySpec]
+    ignores: tuple[IgnoreRule, ...]
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntityRead:
+    """The live connections of one entity, or why they could not be read."""
+
+    entity: str
+    connections: tuple[Mapping[str, Any], ...] | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.connections is not None and self.error is None
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """The live side of a check: what Datadog returned for each entity that was asked for."""
+
+    site: str
+    read_at: str  # RFC 3339, UTC
+    entities: Mapping[str, EntityRead]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who touched a live connection last, as the API reported it."""
+
+    created_at: str | None = None
+    created_by: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+    def describe(self) -> str:
+        """Human wording, e.g. 'last updated 2026-11-20T10:02:11Z by jane@example.com'."""
+        if self.updated_at or self.updated_by:
+            when, who = self.updated_at, self.updated_by
+            verb = "last updated"
+        elif self.created_at or self.created_by:
+            when, who = self.created_at, self.created_by
+            verb = "created"
+        else:
+            return ""
+        text = verb
+        if when:
+            text += f" {when}"
+        if who:
+            text += f" by {who}"
+        return text
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    """One difference between the spec and the live state."""
+
+    kind: Kind
+    severity: Severity
+    entity: str
+    connection: str
+    field: str | None
+    #: path below the connection, e.g. "type", "metadata.owner", "fields[tier].display_name";
+    #: None for missing and unexpected items
+    attribute: str | None
+    expected: Any
+    actual: Any
+    source: Location | None
+    attribution: Attribution | None = None
+    reason: str | None = None  # set when severity == "ignored"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A report-level warning that is not drift: a stale or an expired ignore entry."""
+
+    kind: Literal["stale_ignore", "expired_ignore"]
+    message: str
+    source: Location
+
+
+@dataclass(frozen=True)
+class EntityError:
+    """An entity whose live state could not be read: the check is incomplete."""
+
+    entity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EntityStatus:
+    """Per-entity outcome."""
+
+    name: str
+    status: Status
+    connections_checked: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of a check: everything a reporter or the exit code needs."""
+
+    items: tuple[DriftItem, ...]
+    notices: tuple[Notice, ...]
+    errors: tuple[EntityError, ...]
+    entities: tuple[EntityStatus, ...]
+    site: str
+    generated_at: str
+    driftcheck_version: str
+
+    @property
+    def status(self) -> Status:
+        if self.errors:
+            return "error"
+        if any(item.severity == "error" for item in self.items):
+            return "drift"
+        return "in_sync"

@@ -1,0 +1,175 @@
+"""YAML loading that remembers where every key and value was written.
+
+Mappings load as :class:`MarkedDict` and sequences as :class:`MarkedList`, ordinary
+``dict``/``list`` subclasses that also carry 1-based (line, column) marks, so that the
+validator can point at the exact place of a problem. On top of PyYAML's safe loader
+(libyaml's ``CSafeLoader`` when available) this loader:
+
+* refuses duplicate mapping keys (PyYAML silently keeps the last one);
+* keeps timestamps as strings (``expires: 2027-03-31`` is validated as a date string);
+* refuses documents whose aliases expand past a bound, or that nest too deep, before
+  building any Python object (a 1 KB "billion laughs" fails fast in bounded memory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+Mark = tuple[int, int]
+
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 2_000_000
+EXPANSION_FACTOR = 10  # expanded size may be this many times the written size
+
+
+class YamlProblem(Exception):
+    """A document that cannot be loaded; ``mark`` is 1-based (line, column)."""
+
+    def __init__(self, message: str, mark: Mark) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class MarkedDict(dict[Any, Any]):
+    """A mapping with the position of itself, of each key and of each value."""
+
+    start: Mark = (1, 1)
+    key_marks: dict[Any, Mark]
+    value_marks: dict[Any, Mark]
+
+
+class MarkedList(list[Any]):
+    """A sequence with the position of itself and of each item."""
+
+    start: Mark = (1, 1)
+    item_marks: list[Mark]
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with positions and duplicate-key detection."""
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
+    data = MarkedDict()
+    data.start = _mark(node)
+    data.key_marks = {}
+    data.value_marks = {}
+    yield data
+    _refuse_duplicates(loader, node)
+    loader.flatten_mapping(node)  # merge keys ("<<"): explicit keys win, as YAML says
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=False)
+        if not isinstance(key, str):
+            raise YamlProblem(
+                f"mapping key {key_node.value!r} is not a string: quote it "
+                f"(YAML reads it as {type(key).__name__})", _mark(key_node))
+        data[key] = loader.construct_object(value_node, deep=False)
+        data.key_marks[key] = _mark(key_node)
+        data.value_marks[key] = _mark(value_node)
+
+
+def _refuse_duplicates(loader: _Loader, node: yaml.MappingNode) -> None:
+    seen: dict[Any, Mark] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = loader.construct_object(key_node, deep=False)
+        try:
+            first = seen.get(key)
+        except TypeError:
+            continue
+        if first is not None:
+            raise YamlProblem(
+                f"duplicate key {key!r} (first defined at line {first[0]}, column {first[1]}); "
+                "YAML would silently keep only the last one: remove or rename one of them",
+                _mark(key_node))
+        seen[key] = _mark(key_node)
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[MarkedList]:
+    data = MarkedList()
+    data.start = _mark(node)
+    data.item_marks = [_mark(child) for child in node.value]
+    yield data
+    data.extend(loader.construct_object(child, deep=False) for child in node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse alias bombs, recursive aliases and deep nesting, iteratively (no recursion)."""
+    expanded: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            expanded[key] = 1 + sum(expanded[id(c)] for c in _children(node))
+            if expanded[key] > MAX_EXPANDED_NODES:
+                raise YamlProblem(_bomb_message(), _mark(node))
+            continue
+        if key in expanded:
+            continue
+        if key in on_path:
+            raise YamlProblem("recursive alias: a node contains itself", _mark(node))
+        if depth > MAX_DEPTH:
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _mark(node))
+        distinct += 1
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node)
+                     if id(child) not in expanded)
+    if expanded[id(root)] > max(100_000, EXPANSION_FACTOR * distinct):
+        raise YamlProblem(_bomb_message(), _mark(root))
+
+
+def _bomb_message() -> str:
+    return ("anchors and aliases expand this document far beyond its written size "
+            "(a 'billion laughs' document?): write the values out or use fewer nested aliases")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def load(text: str) -> Any:
+    """Load one YAML document with marks. Raises :class:`YamlProblem`; None if empty."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_size(root)
+        return loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        text_parts = [part for part in (exc.context, exc.problem) if part]
+        raise YamlProblem("YAML syntax error: " + "; ".join(text_parts), where) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}", (1, 1)) from exc
+    except RecursionError as exc:
+        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", (1, 1)) from exc
+    finally:
+        loader.dispose()
