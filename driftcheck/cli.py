@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn, Protocol
 
 from driftcheck import __version__
 from driftcheck.errors import DriftcheckError, SpecInvalid, UsageError
@@ -28,12 +28,22 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "markdown", "github")
 
 
+class TextSink(Protocol):
+    """Where a command writes: a text stream (wrapped to mask secrets)."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+    def isatty(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Context:
     """What a command may touch: streams, environment, and the clock (injected by tests)."""
 
-    stdout: IO[str]
-    stderr: IO[str]
+    stdout: TextSink
+    stderr: TextSink
     env: Mapping[str, str]
     now: Callable[[], dt.datetime]
     debug: bool = False
@@ -46,44 +56,68 @@ class Context:
 class _Parser(argparse.ArgumentParser):
     """argparse with exit status 1 for usage errors (2 means drift) and injectable output."""
 
-    stream: IO[str] = sys.stdout
+    stream: TextSink = sys.stdout
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}\nRun '{self.prog} --help' for usage.")
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: object = None) -> None:
         if message:
             self.stream.write(message)
 
 
 def _add_live_options(parser: argparse.ArgumentParser, *, snapshot: bool) -> None:
-    parser.add_argument("--entity", action="append", default=[], metavar="NAME",
-                        help="only this entity (repeatable); default: every entity declared")
+    parser.add_argument(
+        "--entity",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this entity (repeatable); default: every entity declared",
+    )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--site", help="Datadog site, e.g. datadoghq.eu (default: $DD_SITE or "
-                        "datadoghq.com)")
-    source.add_argument("--api-url", metavar="URL",
-                        help="API base URL for proxies and tests (default: $DRIFTCHECK_API_URL); "
-                        "http:// only to a loopback address")
+    source.add_argument(
+        "--site", help="Datadog site, e.g. datadoghq.eu (default: $DD_SITE or datadoghq.com)"
+    )
+    source.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="API base URL for proxies and tests (default: $DRIFTCHECK_API_URL); "
+        "http:// only to a loopback address",
+    )
     if snapshot:
-        source.add_argument("--live-snapshot", metavar="FILE",
-                            help="read the live state from a file written by 'driftcheck snapshot'")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                        help="total deadline for reading the live state, retries included "
-                        "(default: 60)")
+        source.add_argument(
+            "--live-snapshot",
+            metavar="FILE",
+            help="read the live state from a file written by 'driftcheck snapshot'",
+        )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="total deadline for reading the live state, retries included (default: 60)",
+    )
 
 
-def build_parser(stream: IO[str]) -> argparse.ArgumentParser:
+def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     """The whole command line; every subcommand sets ``run``."""
     common = dict(formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
-    parser = _Parser(prog="driftcheck", description="Datadog Product Analytics data connections "
-                     "as code: validate specs and detect drift.", **common)  # type: ignore[arg-type]
+    parser = _Parser(
+        prog="driftcheck",
+        description="Datadog Product Analytics data connections "
+        "as code: validate specs and detect drift.",
+        **common,
+    )  # type: ignore[arg-type]
     parser.stream = stream
     parser.add_argument("--version", action="version", version=f"driftcheck {__version__}")
-    parser.add_argument("--debug", action="store_true",
-                        help="log requests (keys redacted) and show tracebacks of internal errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                parser_class=_Parser)
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log requests (keys redacted) and show tracebacks of internal errors",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     p = sub.add_parser("validate", help="validate spec files", **common)  # type: ignore[arg-type]
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
@@ -93,19 +127,28 @@ def build_parser(stream: IO[str]) -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="compare the specs with the live state", **common)  # type: ignore[arg-type]
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     _add_live_options(p, snapshot=True)
-    p.add_argument("--format", choices=FORMATS, default=None,
-                   help="stdout format (default: text; github when GITHUB_ACTIONS=true)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="stdout format (default: text; github when GITHUB_ACTIONS=true)",
+    )
     p.add_argument("--output", metavar="FILE", help="write the --format output to FILE instead")
     p.add_argument("--report-json", metavar="FILE", help="also write the JSON report to FILE")
-    p.add_argument("--report-markdown", metavar="FILE",
-                   help="also write the Markdown report to FILE")
+    p.add_argument(
+        "--report-markdown", metavar="FILE", help="also write the Markdown report to FILE"
+    )
     p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("snapshot", help="save the live state to a JSON file", **common)  # type: ignore[arg-type]
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="spec files or directories naming the entities (default: users, accounts)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="spec files or directories naming the entities (default: users, accounts)",
+    )
     _add_live_options(p, snapshot=False)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_snapshot)
@@ -134,8 +177,9 @@ def cmd_validate(args: argparse.Namespace, ctx: Context) -> ExitCode:
     except SpecInvalid as exc:
         ctx.stdout.write(render_problems(exc.problems, args.format))
         return ExitCode.SPEC_INVALID
-    ctx.stdout.write(render_problems((), args.format) if args.format == "json" else
-                     f"ok: {summarize(spec)}\n")
+    ctx.stdout.write(
+        render_problems((), args.format) if args.format == "json" else f"ok: {summarize(spec)}\n"
+    )
     return ExitCode.OK
 
 
@@ -161,15 +205,22 @@ def _read_live(args: argparse.Namespace, ctx: Context, entities: tuple[str, ...]
     credentials = live.credentials_from_env(ctx.env)
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    return live.read_live(entities, target=target, credentials=credentials,
-                          timeout=args.timeout, log=ctx.log if ctx.debug else None)
+    return live.read_live(
+        entities,
+        target=target,
+        credentials=credentials,
+        timeout=args.timeout,
+        log=ctx.log if ctx.debug else None,
+    )
 
 
 def _target(args: argparse.Namespace, ctx: Context) -> Target:
     from driftcheck.live import resolve_target
 
-    return resolve_target(site=args.site or ctx.env.get("DD_SITE") or None,
-                          api_url=args.api_url or ctx.env.get("DRIFTCHECK_API_URL") or None)
+    return resolve_target(
+        site=args.site or ctx.env.get("DD_SITE") or None,
+        api_url=args.api_url or ctx.env.get("DRIFTCHECK_API_URL") or None,
+    )
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> ExitCode:
@@ -192,8 +243,12 @@ def _emit_reports(args: argparse.Namespace, ctx: Context, report: Report, fmt: s
     from driftcheck.reporters import RenderOptions, render
 
     color = args.color == "always" or (
-        args.color == "auto" and not args.output and "NO_COLOR" not in ctx.env
-        and hasattr(ctx.stdout, "isatty") and ctx.stdout.isatty())
+        args.color == "auto"
+        and not args.output
+        and "NO_COLOR" not in ctx.env
+        and hasattr(ctx.stdout, "isatty")
+        and ctx.stdout.isatty()
+    )
     options = RenderOptions(color=color)
     if args.report_json:
         write_atomic(args.report_json, render(report, "json", options))
@@ -227,8 +282,9 @@ def cmd_snapshot(args: argparse.Namespace, ctx: Context) -> ExitCode:
         return ExitCode.LIVE_UNREADABLE
     write_snapshot(state, args.output)
     count = sum(len(read.connections or ()) for read in state.entities.values())
-    ctx.stderr.write(f"wrote {_safe(args.output)}: {len(state.entities)} entity(ies), "
-                     f"{count} connection(s)\n")
+    ctx.stderr.write(
+        f"wrote {_safe(args.output)}: {len(state.entities)} entity(ies), {count} connection(s)\n"
+    )
     return ExitCode.OK
 
 
@@ -284,8 +340,13 @@ def main(
     debug = "--debug" in args_list
     try:
         args = build_parser(out).parse_args(args_list)
-        ctx = Context(stdout=out, stderr=err, env=environ, debug=args.debug,
-                      now=now or (lambda: dt.datetime.now(dt.UTC)))
+        ctx = Context(
+            stdout=out,
+            stderr=err,
+            env=environ,
+            debug=args.debug,
+            now=now or (lambda: dt.datetime.now(dt.UTC)),
+        )
         return int(args.run(args, ctx))
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.ERROR
@@ -300,8 +361,10 @@ def main(
     except Exception as exc:  # a bug: never let it look like a finding
         if debug:
             err.write(traceback.format_exc())
-        err.write(f"internal error: {type(exc).__name__}: {_safe(str(exc))}\n"
-                  "This is a bug in driftcheck; rerun with --debug for the traceback.\n")
+        err.write(
+            f"internal error: {type(exc).__name__}: {_safe(str(exc))}\n"
+            "This is a bug in driftcheck; rerun with --debug for the traceback.\n"
+        )
         return int(ExitCode.ERROR)
     finally:
         out.flush()

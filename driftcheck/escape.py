@@ -52,7 +52,9 @@ def md_code(text: str, *, in_table: bool = True) -> str:
 
 def workflow_data(text: str) -> str:
     """Escape the message part of a GitHub workflow command (``::error ...::MESSAGE``)."""
-    return terminal_keep_newlines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return (
+        terminal_keep_newlines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    )
 
 
 def workflow_property(text: str) -> str:
@@ -60,7 +62,9 @@ def workflow_property(text: str) -> str:
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_CONTROL_NO_NL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL_NO_NL = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def terminal_keep_newlines(text: str) -> str:

@@ -78,26 +78,36 @@ def _explain(document: Any, error: Any) -> Iterator[tuple[Mark, str, str]]:
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for name in sorted(set(error.instance) - set(allowed), key=str):
-            yield (locate(document, [*path, name], key=True),
-                   _unknown_key(name, allowed), where)
+            yield (locate(document, [*path, name], key=True), _unknown_key(name, allowed), where)
         return
     if error.validator == "propertyNames":
         name = error.instance
         mark = locate(document, [*path, name], key=True)
         allowed = list(error.schema.get("enum", []))
-        yield mark, _did_you_mean(f"unknown entity {name!r}; entities are "
-                                  + ", ".join(map(repr, allowed)), name, allowed), where
+        yield (
+            mark,
+            _did_you_mean(
+                f"unknown entity {name!r}; entities are " + ", ".join(map(repr, allowed)),
+                name,
+                allowed,
+            ),
+            where,
+        )
         return
     yield locate(document, path), _message(error), where
 
 
 def _unknown_key(name: str, allowed: list[str]) -> str:
     if name in SERVER_MANAGED:
-        return (f"{name!r} is read-only: Datadog sets it; remove it from the spec "
-                "(driftcheck shows it as attribution in drift reports)")
+        return (
+            f"{name!r} is read-only: Datadog sets it; remove it from the spec "
+            "(driftcheck shows it as attribution in drift reports)"
+        )
     if name in ("site", "api_url", "host", "api_key", "app_key", "url"):
-        return (f"unknown key {name!r}: the Datadog site, host and keys are never read from a "
-                "spec file; use --site/--api-url and the DD_API_KEY/DD_APP_KEY variables")
+        return (
+            f"unknown key {name!r}: the Datadog site, host and keys are never read from a "
+            "spec file; use --site/--api-url and the DD_API_KEY/DD_APP_KEY variables"
+        )
     return _did_you_mean(f"unknown key {name!r}", name, allowed)
 
 
@@ -110,31 +120,47 @@ def _did_you_mean(message: str, name: Any, allowed: list[str]) -> str:
     return message
 
 
-_TYPE_NAMES = {"string": "a string", "array": "a list", "object": "a mapping",
-               "integer": "an integer", "number": "a number", "boolean": "true or false"}
+_TYPE_NAMES = {
+    "string": "a string",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
 
 
 def _message(error: Any) -> str:
     instance = error.instance
     if error.validator == "type":
         wanted = error.validator_value
-        expected = _TYPE_NAMES.get(wanted, wanted) if isinstance(wanted, str) else " or ".join(
-            _TYPE_NAMES.get(w, w) for w in wanted)
+        expected = (
+            _TYPE_NAMES.get(wanted, wanted)
+            if isinstance(wanted, str)
+            else " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        )
         got = _kind(instance)
         hint = ""
         if wanted == "string" and isinstance(instance, (bool, int, float)):
-            hint = (": quote it so YAML keeps it as text (unquoted yes/no/on/off, numbers "
-                    "and dates are not strings in YAML)")
+            hint = (
+                ": quote it so YAML keeps it as text (unquoted yes/no/on/off, numbers "
+                "and dates are not strings in YAML)"
+            )
         elif instance is None:
             hint = ": write a value or remove the key"
         return f"expected {expected}, got {got}{hint}"
     if error.validator == "const" and error.absolute_path and error.absolute_path[-1] == "version":
-        return (f"unsupported version {instance!r}: this driftcheck reads spec version "
-                f"{error.validator_value}")
+        return (
+            f"unsupported version {instance!r}: this driftcheck reads spec version "
+            f"{error.validator_value}"
+        )
     if error.validator == "enum":
         allowed = [str(v) for v in error.validator_value]
-        return _did_you_mean(f"{instance!r} is not allowed", instance, allowed) if isinstance(
-            instance, str) else f"{instance!r} is not allowed; allowed: {', '.join(allowed)}"
+        return (
+            _did_you_mean(f"{instance!r} is not allowed", instance, allowed)
+            if isinstance(instance, str)
+            else f"{instance!r} is not allowed; allowed: {', '.join(allowed)}"
+        )
     if error.validator == "required":
         return str(error.message)
     if error.validator == "minLength":

@@ -43,8 +43,9 @@ def find_spec_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
         if path.is_dir():
             inside = sorted(_walk(path))
             if not inside:
-                problems.append(_file_problem(raw, "directory holds no spec files "
-                                              "(*.yaml or *.yml)"))
+                problems.append(
+                    _file_problem(raw, "directory holds no spec files (*.yaml or *.yml)")
+                )
             found.extend(inside)
         elif path.is_file():
             found.append(path)
@@ -71,20 +72,36 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
     name = str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [_file_problem(name, f"file is larger than {MAX_FILE_BYTES >> 20} MiB; "
-                                        "split the spec over several files")]
+            return None, [
+                _file_problem(
+                    name,
+                    f"file is larger than {MAX_FILE_BYTES >> 20} MiB; "
+                    "split the spec over several files",
+                )
+            ]
         data = path.read_bytes()
     except OSError as exc:
         return None, [_file_problem(name, f"cannot read: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [_file_problem(name, "not UTF-8 text: byte "
-                                    f"0x{data[exc.start]:02x} cannot be decoded; save the file "
-                                    "as UTF-8", _offset_mark(data, exc.start))]
+        return None, [
+            _file_problem(
+                name,
+                "not UTF-8 text: byte "
+                f"0x{data[exc.start]:02x} cannot be decoded; save the file "
+                "as UTF-8",
+                _offset_mark(data, exc.start),
+            )
+        ]
     if "\x00" in text:
-        return None, [_file_problem(name, "NUL byte in the file: a spec is text; remove it",
-                                    _text_mark(text, text.index("\x00")))]
+        return None, [
+            _file_problem(
+                name,
+                "NUL byte in the file: a spec is text; remove it",
+                _text_mark(text, text.index("\x00")),
+            )
+        ]
     try:
         document = yamlpos.load(text)
     except yamlpos.YamlProblem as exc:
@@ -93,8 +110,13 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
         return None, [_file_problem(name, "file is empty: a spec starts with 'version: 1'", (1, 1))]
     if not isinstance(document, dict):
         kind = "a list" if isinstance(document, list) else "a single value"
-        return None, [_file_problem(name, f"the top level must be a mapping starting with "
-                                    f"'version: 1', not {kind}", (1, 1))]
+        return None, [
+            _file_problem(
+                name,
+                f"the top level must be a mapping starting with 'version: 1', not {kind}",
+                (1, 1),
+            )
+        ]
     return document, []
 
 
@@ -111,8 +133,10 @@ def _text_mark(text: str, offset: int) -> yamlpos.Mark:
 def schema_problems(name: str, document: Any) -> list[Problem]:
     """Schema errors of one document. An unsupported version hides every other error."""
     version = document.get("version")
-    found = [Problem(Location(name, *mark), message, where)
-             for mark, message, where in schema.problems(document)]
+    found = [
+        Problem(Location(name, *mark), message, where)
+        for mark, message, where in schema.problems(document)
+    ]
     if version != 1 and "version" in document:
         return [p for p in found if p.path == "version"] or found
     return found
@@ -148,8 +172,9 @@ def build_spec(documents: Sequence[tuple[str, Any]]) -> Spec:
     for name, document in documents:
         for entity, body in (document.get("entities") or {}).items():
             merged = entities.setdefault(entity, {"connections": [], "location": None})
-            merged["location"] = merged["location"] or _loc(name, document["entities"].key_marks[
-                entity])
+            merged["location"] = merged["location"] or _loc(
+                name, document["entities"].key_marks[entity]
+            )
             for policy in ("unmanaged_connections", "unmanaged_fields"):
                 if policy in body:
                     merged[policy] = body[policy]
@@ -163,7 +188,8 @@ def build_spec(documents: Sequence[tuple[str, Any]]) -> Spec:
             unmanaged_connections=merged.get("unmanaged_connections", "fail"),
             unmanaged_fields=entity_fields,
             connections=tuple(_connection(n, c, entity_fields) for n, c in merged["connections"]),
-            location=merged["location"])
+            location=merged["location"],
+        )
     return Spec(entities=built, ignores=tuple(ignores), files=tuple(n for n, _ in documents))
 
 
@@ -178,38 +204,53 @@ def _connection(name: str, body: Any, entity_fields: Policy) -> ConnectionSpec:
     if "metadata" in body:
         attributes["metadata"] = dict(body["metadata"])
         places["metadata"] = _loc(name, body.key_marks["metadata"])
-        places.update({f"metadata.{k}": _loc(name, body["metadata"].key_marks[k])
-                       for k in body["metadata"]})
+        places.update(
+            {f"metadata.{k}": _loc(name, body["metadata"].key_marks[k]) for k in body["metadata"]}
+        )
     return ConnectionSpec(
-        id=body["id"], attributes=attributes,
+        id=body["id"],
+        attributes=attributes,
         fields=tuple(_field(name, f) for f in body.get("fields") or ()),
         unmanaged_fields=body.get("unmanaged_fields", entity_fields),
-        location=_loc(name, body.start), attribute_locations=places)
+        location=_loc(name, body.start),
+        attribute_locations=places,
+    )
 
 
 def _field(name: str, body: Any) -> FieldSpec:
-    attributes = {k: (list(body[k]) if k == "groups" else body[k])
-                  for k in FIELD_ATTRIBUTES if k in body}
-    return FieldSpec(id=body["id"], attributes=attributes, location=_loc(name, body.start),
-                     attribute_locations={k: _loc(name, body.key_marks[k]) for k in attributes})
+    attributes = {
+        k: (list(body[k]) if k == "groups" else body[k]) for k in FIELD_ATTRIBUTES if k in body
+    }
+    return FieldSpec(
+        id=body["id"],
+        attributes=attributes,
+        location=_loc(name, body.start),
+        attribute_locations={k: _loc(name, body.key_marks[k]) for k in attributes},
+    )
 
 
 def _ignore(name: str, entry: Any) -> IgnoreRule:
     expires = entry.get("expires")
     return IgnoreRule(
-        entity=entry["entity"], connection=entry.get("connection"), field=entry.get("field"),
-        attribute=entry.get("attribute"), reason=entry["reason"],
+        entity=entry["entity"],
+        connection=entry.get("connection"),
+        field=entry.get("field"),
+        attribute=entry.get("attribute"),
+        reason=entry["reason"],
         expires=dt.date.fromisoformat(expires) if expires else None,
-        location=_loc(name, entry.start))
+        location=_loc(name, entry.start),
+    )
 
 
 def summarize(spec: Spec) -> str:
     """'2 files valid: 2 entities, 3 connections, 12 fields, 1 ignore entry'."""
     connections = [c for e in spec.entities.values() for c in e.connections]
     fields = sum(len(c.fields) for c in connections)
-    return (f"{_n(len(spec.files), 'file')} valid: {_n(len(spec.entities), 'entity', 'entities')}, "
-            f"{_n(len(connections), 'connection')}, {_n(fields, 'field')}, "
-            f"{_n(len(spec.ignores), 'ignore entry', 'ignore entries')}")
+    return (
+        f"{_n(len(spec.files), 'file')} valid: {_n(len(spec.entities), 'entity', 'entities')}, "
+        f"{_n(len(connections), 'connection')}, {_n(fields, 'field')}, "
+        f"{_n(len(spec.ignores), 'ignore entry', 'ignore entries')}"
+    )
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -219,10 +260,26 @@ def _n(count: int, one: str, many: str | None = None) -> str:
 def render_problems(problems: Sequence[Problem], fmt: str) -> str:
     """Problems as text lines (``file:line:col: error: ...``) or as a JSON document."""
     if fmt == "json":
-        return json.dumps({"valid": not problems, "problems": [
-            {"file": p.location.file, "line": p.location.line or None,
-             "column": p.location.column or None, "message": p.message, "path": p.path or None}
-            for p in problems]}, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "valid": not problems,
+                    "problems": [
+                        {
+                            "file": p.location.file,
+                            "line": p.location.line or None,
+                            "column": p.location.column or None,
+                            "message": p.message,
+                            "path": p.path or None,
+                        }
+                        for p in problems
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     lines = []
     for p in problems:
         where = p.location.file if p.location.line == 0 else str(p.location)

@@ -29,14 +29,23 @@ def check_rules(documents: Sequence[tuple[str, Any]]) -> list[Problem]:
                 connections[(entity, conn["id"])].append((_at(name, conn.start), path_text(path)))
                 problems.extend(_connection_rules(name, conn, path))
     for (entity, conn_id), places in connections.items():
-        problems.extend(_duplicates(f"connection id {conn_id!r} is declared more than once in "
-                                    f"entity {entity!r}", places))
+        problems.extend(
+            _duplicates(
+                f"connection id {conn_id!r} is declared more than once in entity {entity!r}", places
+            )
+        )
     for (entity, policy), settings in policies.items():
         if len({value for _, value in settings}) > 1:
             where = ", ".join(f"{value!r} at {place[0]}" for place, value in settings)
-            problems.extend(Problem(place[0], f"{policy} of entity {entity!r} is set to "
-                                    f"different values: {where}; set it in one file only",
-                                    place[1]) for place, _ in settings)
+            problems.extend(
+                Problem(
+                    place[0],
+                    f"{policy} of entity {entity!r} is set to "
+                    f"different values: {where}; set it in one file only",
+                    place[1],
+                )
+                for place, _ in settings
+            )
     return problems
 
 
@@ -48,14 +57,22 @@ def _connection_rules(name: str, conn: Any, path: list[Any]) -> list[Problem]:
         fields[field["id"]].append((_at(name, field.start), path_text(field_path)))
         groups: dict[str, list[Place]] = defaultdict(list)
         for k, group in enumerate(field.get("groups") or ()):
-            groups[group].append((_at(name, field["groups"].item_marks[k]),
-                                  path_text([*field_path, "groups", k])))
+            groups[group].append(
+                (_at(name, field["groups"].item_marks[k]), path_text([*field_path, "groups", k]))
+            )
         for group, places in groups.items():
-            problems.extend(_duplicates(f"group {group!r} is listed more than once in field "
-                                        f"{field['id']!r}", places))
+            problems.extend(
+                _duplicates(
+                    f"group {group!r} is listed more than once in field {field['id']!r}", places
+                )
+            )
     for field_id, places in fields.items():
-        problems.extend(_duplicates(f"field id {field_id!r} is declared more than once in "
-                                    f"connection {conn['id']!r}", places))
+        problems.extend(
+            _duplicates(
+                f"field id {field_id!r} is declared more than once in connection {conn['id']!r}",
+                places,
+            )
+        )
     return problems
 
 
@@ -63,8 +80,7 @@ def _duplicates(message: str, places: list[Place]) -> list[Problem]:
     if len(places) < 2:
         return []
     where = ", ".join(str(loc) for loc, _ in places)
-    return [Problem(loc, f"{message}: {where}; ids must be unique", path)
-            for loc, path in places]
+    return [Problem(loc, f"{message}: {where}; ids must be unique", path) for loc, path in places]
 
 
 def _at(name: str, mark: tuple[int, int]) -> Location:

@@ -73,7 +73,9 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[MarkedDi
         if not isinstance(key, str):
             raise YamlProblem(
                 f"mapping key {key_node.value!r} is not a string: quote it "
-                f"(YAML reads it as {type(key).__name__})", _mark(key_node))
+                f"(YAML reads it as {type(key).__name__})",
+                _mark(key_node),
+            )
         data[key] = loader.construct_object(value_node, deep=False)
         data.key_marks[key] = _mark(key_node)
         data.value_marks[key] = _mark(value_node)
@@ -93,7 +95,8 @@ def _refuse_duplicates(loader: _Loader, node: yaml.MappingNode) -> None:
             raise YamlProblem(
                 f"duplicate key {key!r} (first defined at line {first[0]}, column {first[1]}); "
                 "YAML would silently keep only the last one: remove or rename one of them",
-                _mark(key_node))
+                _mark(key_node),
+            )
         seen[key] = _mark(key_node)
 
 
@@ -134,15 +137,18 @@ def _check_size(root: yaml.Node) -> None:
         distinct += 1
         on_path.add(key)
         stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in _children(node)
-                     if id(child) not in expanded)
+        stack.extend(
+            (child, depth + 1, False) for child in _children(node) if id(child) not in expanded
+        )
     if expanded[id(root)] > max(100_000, EXPANSION_FACTOR * distinct):
         raise YamlProblem(_bomb_message(), _mark(root))
 
 
 def _bomb_message() -> str:
-    return ("anchors and aliases expand this document far beyond its written size "
-            "(a 'billion laughs' document?): write the values out or use fewer nested aliases")
+    return (
+        "anchors and aliases expand this document far beyond its written size "
+        "(a 'billion laughs' document?): write the values out or use fewer nested aliases"
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

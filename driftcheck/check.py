@@ -1,0 +1,79 @@
+"""Orchestration of a check: which entities, then spec x live state -> Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from driftcheck import __version__, ignores
+from driftcheck.diff import diff_entity
+from driftcheck.errors import UsageError
+from driftcheck.model import (
+    DriftItem,
+    EntityError,
+    EntitySpec,
+    EntityStatus,
+    LiveState,
+    Location,
+    Report,
+    Spec,
+)
+
+DEFAULT_ENTITIES = ("users", "accounts")
+_ENTITY_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+
+
+def select_entities(spec: Spec | None, requested: Sequence[str]) -> tuple[str, ...]:
+    """The entities to read: those the specs declare (or users and accounts without specs),
+    narrowed by ``--entity``. An entity the specs do not declare is a usage error."""
+    declared = tuple(spec.entities) if spec is not None else DEFAULT_ENTITIES
+    for name in requested:
+        if not _ENTITY_NAME.match(name):
+            raise UsageError(f"--entity {name!r} is not an entity name (e.g. users, accounts)")
+        if spec is not None and name not in declared:
+            raise UsageError(
+                f"--entity {name!r} is not declared in the spec files "
+                f"(declared: {', '.join(declared) or 'none'})"
+            )
+    chosen = tuple(dict.fromkeys(requested)) or declared
+    if not chosen:
+        raise UsageError("the spec files declare no entity: nothing to check")
+    return chosen
+
+
+def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:
+    """Compare the spec with the live state of every entity that was read."""
+    active, notices = ignores.split_expired(spec.ignores, now.date())
+    items: list[DriftItem] = []
+    errors: list[EntityError] = []
+    statuses: list[EntityStatus] = []
+    for name, read in live.entities.items():
+        entity = spec.entities.get(name) or EntitySpec(name, "fail", "fail", (), _nowhere(spec))
+        if not read.ok:
+            errors.append(EntityError(name, read.error or "could not be read"))
+            statuses.append(EntityStatus(name, "error", len(entity.connections)))
+            continue
+        found = ignores.apply(diff_entity(entity, read.connections or ()), active)
+        items.extend(found)
+        ids = {c.id for c in entity.connections} | {c["id"] for c in read.connections or ()}
+        failing = any(item.severity == "error" for item in found)
+        statuses.append(EntityStatus(name, "drift" if failing else "in_sync", len(ids)))
+    notices.extend(ignores.stale(active, spec, live))
+    return Report(
+        items=tuple(sorted(items, key=_item_key)),
+        notices=tuple(sorted(notices, key=lambda n: n.source)),
+        errors=tuple(errors),
+        entities=tuple(statuses),
+        site=live.site,
+        generated_at=now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        driftcheck_version=__version__,
+    )
+
+
+def _item_key(item: DriftItem) -> tuple[str, str, str, str, str]:
+    return (item.entity, item.connection, item.field or "", item.attribute or "", item.kind)
+
+
+def _nowhere(spec: Spec) -> Location:
+    return Location(spec.files[0] if spec.files else "", 1, 1)

@@ -1,0 +1,245 @@
+"""Spec x live state -> drift items. Pure; the only module that imports deepdiff.
+
+Connections are matched by id within an entity and fields by id within a connection, never
+by position. Only managed attributes (those written in the spec) are compared; a live value
+that is absent or null equals the empty value of its type. Items that compare equal are
+never handed to deepdiff, which keeps large specs fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from driftcheck.model import (
+    SERVER_MANAGED,
+    Attribution,
+    ConnectionSpec,
+    DriftItem,
+    EntitySpec,
+    FieldSpec,
+    Location,
+    Policy,
+    Severity,
+)
+
+_EMPTY: dict[str, Any] = {"groups": [], "metadata": {}, "join": {}}
+_NESTED = ("join", "metadata")  # maps compared key by key
+_SEVERITY: dict[Policy, Severity] = {"fail": "error", "warn": "warning"}
+
+
+def diff_entity(entity: EntitySpec, live: Iterable[Mapping[str, Any]]) -> Iterator[DriftItem]:
+    """Every drift item of one entity (ignore entries not yet applied)."""
+    live_by_id = _by_id(live)
+    declared = set()
+    for conn in entity.connections:
+        declared.add(conn.id)
+        found = live_by_id.get(conn.id)
+        if found is None:
+            yield _item(
+                "missing",
+                "error",
+                entity.name,
+                conn.id,
+                None,
+                None,
+                _connection_summary(conn.attributes, [f.id for f in conn.fields]),
+                None,
+                conn.location,
+                None,
+            )
+        else:
+            yield from _diff_connection(entity.name, conn, found)
+    severity = _SEVERITY.get(entity.unmanaged_connections)
+    if severity is None:
+        return
+    for conn_id, found in live_by_id.items():
+        if conn_id not in declared:
+            fields = [f.get("id") for f in found.get("fields") or ()]
+            yield _item(
+                "unexpected",
+                severity,
+                entity.name,
+                conn_id,
+                None,
+                None,
+                None,
+                _connection_summary(found, fields),
+                entity.location,
+                _attribution(found),
+            )
+
+
+def _by_id(items: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    by_id: dict[str, Mapping[str, Any]] = {}
+    for item in items:
+        by_id.setdefault(item["id"], item)  # the first wins if Datadog ever repeats an id
+    return by_id
+
+
+def _connection_summary(attributes: Mapping[str, Any], field_ids: list[Any]) -> dict[str, Any]:
+    summary = {k: attributes[k] for k in ("type", "join", "metadata") if k in attributes}
+    summary["fields"] = field_ids
+    return summary
+
+
+def _diff_connection(
+    entity: str, conn: ConnectionSpec, live: Mapping[str, Any]
+) -> Iterator[DriftItem]:
+    who = _attribution(live)
+    actual = _project(conn.attributes, live)
+    for attribute in _changed_attributes(conn.attributes, actual):
+        yield _item(
+            "changed",
+            "error",
+            entity,
+            conn.id,
+            None,
+            attribute,
+            _lookup(conn.attributes, attribute),
+            _lookup(actual, attribute),
+            _source(conn.attribute_locations, attribute, conn.location),
+            who,
+        )
+    live_fields = _by_id(live.get("fields") or ())
+    declared = set()
+    for field in conn.fields:
+        declared.add(field.id)
+        found = live_fields.get(field.id)
+        if found is None:
+            yield _item(
+                "missing",
+                "error",
+                entity,
+                conn.id,
+                field.id,
+                None,
+                dict(field.attributes),
+                None,
+                field.location,
+                None,
+            )
+        else:
+            yield from _diff_field(entity, conn.id, field, found, who)
+    severity = _SEVERITY.get(conn.unmanaged_fields)
+    if severity is None:
+        return
+    for field_id, found in live_fields.items():
+        if field_id not in declared:
+            shown = {k: v for k, v in found.items() if k != "id" and k not in SERVER_MANAGED}
+            yield _item(
+                "unexpected",
+                severity,
+                entity,
+                conn.id,
+                field_id,
+                None,
+                None,
+                shown,
+                conn.location,
+                who,
+            )
+
+
+def _diff_field(
+    entity: str, conn_id: str, field: FieldSpec, live: Mapping[str, Any], who: Attribution | None
+) -> Iterator[DriftItem]:
+    actual = _project(field.attributes, live)
+    for attribute in _changed_attributes(field.attributes, actual):
+        yield _item(
+            "changed",
+            "error",
+            entity,
+            conn_id,
+            field.id,
+            f"fields[{field.id}].{attribute}",
+            field.attributes.get(attribute),
+            actual.get(attribute),
+            _source(field.attribute_locations, attribute, field.location),
+            who,
+        )
+
+
+def _project(expected: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+    """The live values of the managed attributes, absent/null read as the empty value."""
+    actual: dict[str, Any] = {}
+    for key, wanted in expected.items():
+        value = live.get(key)
+        if value is None:
+            value = _EMPTY.get(key, "")
+        if key == "join" and isinstance(value, Mapping):
+            value = {k: value.get(k) if value.get(k) is not None else "" for k in wanted}
+        actual[key] = value
+    return actual
+
+
+def _comparable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as compared: groups are a set (order and repeats never matter)."""
+    out = dict(values)
+    groups = out.get("groups")
+    if isinstance(groups, list) and all(isinstance(g, str) for g in groups):
+        out["groups"] = sorted(set(groups))
+    return out
+
+
+def _changed_attributes(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
+    """Attribute paths ("type", "join.type", "metadata.owner", "groups") that differ."""
+    left, right = _comparable(expected), _comparable(actual)
+    if left == right:
+        return []
+    from deepdiff import DeepDiff
+
+    changed: dict[str, None] = {}
+    for changes in DeepDiff(left, right, view="tree", verbose_level=2).values():
+        for change in changes:
+            path = change.path(output_format="list")
+            attribute = str(path[0])
+            if attribute in _NESTED and len(path) > 1 and isinstance(path[1], str):
+                attribute += f".{path[1]}"
+            changed[attribute] = None
+    return sorted(changed)
+
+
+def _lookup(values: Mapping[str, Any], attribute: str) -> Any:
+    head, _, rest = attribute.partition(".")
+    value = values.get(head)
+    if rest:
+        return value.get(rest) if isinstance(value, Mapping) else None
+    return value
+
+
+def _source(places: Mapping[str, Location], attribute: str, fallback: Location) -> Location:
+    return places.get(attribute) or places.get(attribute.partition(".")[0]) or fallback
+
+
+def _attribution(live: Mapping[str, Any]) -> Attribution | None:
+    values = {k: live.get(k) for k in SERVER_MANAGED}
+    if not any(isinstance(v, str) and v for v in values.values()):
+        return None
+    return Attribution(**{k: v if isinstance(v, str) and v else None for k, v in values.items()})
+
+
+def _item(
+    kind: Any,
+    severity: Severity,
+    entity: str,
+    conn: str,
+    field: str | None,
+    attribute: str | None,
+    expected: Any,
+    actual: Any,
+    source: Location | None,
+    who: Attribution | None,
+) -> DriftItem:
+    return DriftItem(
+        kind=kind,
+        severity=severity,
+        entity=entity,
+        connection=conn,
+        field=field,
+        attribute=attribute,
+        expected=expected,
+        actual=actual,
+        source=source,
+        attribution=who if kind != "missing" else None,
+    )

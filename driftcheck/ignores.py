@@ -1,0 +1,143 @@
+"""Ignore entries: which drift items they accept, which ones expired, which ones are stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from fnmatch import fnmatchcase
+from typing import Any
+
+from driftcheck.model import DriftItem, IgnoreRule, LiveState, Notice, Spec
+
+KNOWN_ATTRIBUTES = (
+    "type",
+    "join",
+    "join.attribute",
+    "join.type",
+    "metadata",
+    "metadata.*",
+    "source_name",
+    "display_name",
+    "description",
+    "groups",
+)
+_FIELD_ATTRIBUTE = re.compile(r"^fields\[(?P<id>.*?)\]\.(?P<attr>.+)$")
+
+
+def split_expired(
+    rules: Sequence[IgnoreRule], today: dt.date
+) -> tuple[list[IgnoreRule], list[Notice]]:
+    """Rules still in force, and a notice for each that expired (after its ``expires`` day)."""
+    active, notices = [], []
+    for rule in rules:
+        if rule.expires is not None and today > rule.expires:
+            notices.append(
+                Notice(
+                    "expired_ignore",
+                    f"ignore entry for {_selector(rule)} expired "
+                    f"on {rule.expires.isoformat()} and no longer applies: renew "
+                    "'expires' or remove the entry",
+                    rule.location,
+                )
+            )
+        else:
+            active.append(rule)
+    return active, notices
+
+
+def apply(items: Iterable[DriftItem], rules: Sequence[IgnoreRule]) -> list[DriftItem]:
+    """Items with those that an active rule selects turned into severity 'ignored'."""
+    out = []
+    for item in items:
+        rule = next((r for r in rules if matches(r, item)), None)
+        out.append(replace(item, severity="ignored", reason=rule.reason) if rule else item)
+    return out
+
+
+def relative_attribute(item: DriftItem) -> str | None:
+    """The item's attribute below its connection or field ('description', 'metadata.owner')."""
+    if item.attribute is None:
+        return None
+    found = _FIELD_ATTRIBUTE.match(item.attribute)
+    return found.group("attr") if found and item.field is not None else item.attribute
+
+
+def matches(rule: IgnoreRule, item: DriftItem) -> bool:
+    """Whether ``rule`` selects ``item`` (omitted selectors select anything below)."""
+    if not fnmatchcase(item.entity, rule.entity):
+        return False
+    if rule.connection is not None and not fnmatchcase(item.connection, rule.connection):
+        return False
+    if rule.field is not None and (item.field is None or not fnmatchcase(item.field, rule.field)):
+        return False
+    if rule.attribute is None:
+        return True
+    attribute = relative_attribute(item)
+    if attribute is None:
+        return False
+    return fnmatchcase(attribute, rule.attribute) or fnmatchcase(attribute, rule.attribute + ".*")
+
+
+def stale(rules: Sequence[IgnoreRule], spec: Spec, live: LiveState) -> list[Notice]:
+    """Notices for active rules that select nothing declared or live.
+
+    A rule whose entity was not checked, or could not be read, is never called stale.
+    """
+    notices = []
+    for rule in rules:
+        why = _why_stale(rule, spec, live)
+        if why:
+            notices.append(
+                Notice(
+                    "stale_ignore",
+                    f"ignore entry for {_selector(rule)} {why}; remove it or fix its selectors",
+                    rule.location,
+                )
+            )
+    return notices
+
+
+def _why_stale(rule: IgnoreRule, spec: Spec, live: LiveState) -> str | None:
+    names = set(spec.entities) | set(live.entities)
+    entities = [n for n in names if fnmatchcase(n, rule.entity)]
+    if not entities:
+        return "matches no entity"
+    if any(n not in live.entities or not live.entities[n].ok for n in entities):
+        return None  # not checked or unreadable in this run: cannot tell
+    connections = [c for n in entities for c in _connections(spec, live, n)]
+    if rule.connection is not None:
+        connections = [c for c in connections if fnmatchcase(c[0], rule.connection)]
+        if not connections:
+            return "matches no connection declared or live"
+    if rule.field is not None and not any(
+        fnmatchcase(f, rule.field) for _, fields in connections for f in fields
+    ):
+        return "matches no field declared or live"
+    if rule.attribute is not None and not any(
+        fnmatchcase(a, rule.attribute) or fnmatchcase(rule.attribute, a) for a in KNOWN_ATTRIBUTES
+    ):
+        return f"names no attribute (attributes: {', '.join(KNOWN_ATTRIBUTES)})"
+    return None
+
+
+def _connections(spec: Spec, live: LiveState, entity: str) -> list[tuple[str, set[str]]]:
+    found: dict[str, set[str]] = {}
+    declared = spec.entities.get(entity)
+    for conn in declared.connections if declared else ():
+        found.setdefault(conn.id, set()).update(f.id for f in conn.fields)
+    for raw in live.entities[entity].connections or ():
+        found.setdefault(raw["id"], set()).update(_ids(raw.get("fields")))
+    return list(found.items())
+
+
+def _ids(fields: Any) -> list[str]:
+    return [
+        f["id"] for f in fields or () if isinstance(f, Mapping) and isinstance(f.get("id"), str)
+    ]
+
+
+def _selector(rule: IgnoreRule) -> str:
+    parts = [rule.entity] + [p for p in (rule.connection, rule.field, rule.attribute) if p]
+    return "/".join(parts)
