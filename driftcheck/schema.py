@@ -80,10 +80,10 @@ def _explain(document: Any, error: Any) -> Iterator[tuple[Mark, str, str]]:
         for name in sorted(set(error.instance) - set(allowed), key=str):
             yield (locate(document, [*path, name], key=True), _unknown_key(name, allowed), where)
         return
-    if error.validator == "propertyNames":
+    if "propertyNames" in error.relative_schema_path:
         name = error.instance
         mark = locate(document, [*path, name], key=True)
-        allowed = list(error.schema.get("enum", []))
+        allowed = [str(v) for v in error.schema.get("enum", [])]
         yield (
             mark,
             _did_you_mean(

@@ -63,7 +63,9 @@ def _connection_rules(name: str, conn: Any, path: list[Any]) -> list[Problem]:
         for group, places in groups.items():
             problems.extend(
                 _duplicates(
-                    f"group {group!r} is listed more than once in field {field['id']!r}", places
+                    f"group {group!r} is listed more than once in field {field['id']!r}",
+                    places,
+                    "list each group once",
                 )
             )
     for field_id, places in fields.items():
@@ -76,11 +78,13 @@ def _connection_rules(name: str, conn: Any, path: list[Any]) -> list[Problem]:
     return problems
 
 
-def _duplicates(message: str, places: list[Place]) -> list[Problem]:
+def _duplicates(
+    message: str, places: list[Place], fix: str = "ids must be unique"
+) -> list[Problem]:
     if len(places) < 2:
         return []
     where = ", ".join(str(loc) for loc, _ in places)
-    return [Problem(loc, f"{message}: {where}; ids must be unique", path) for loc, path in places]
+    return [Problem(loc, f"{message}: {where}; {fix}", path) for loc, path in places]
 
 
 def _at(name: str, mark: tuple[int, int]) -> Location:

@@ -1,0 +1,319 @@
+"""`driftcheck validate` through the real CLI: messages, positions and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from driftcheck.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "specs"
+
+VALID = """\
+version: 1
+entities:
+  users:
+    connections:
+      - id: crm
+        type: ref_table
+        join: {attribute: user_email, type: email}
+        fields:
+          - id: tier
+            source_name: subscription_tier
+            type: string
+"""
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, env={})
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_shipped_examples_are_valid() -> None:
+    code, out, err = run("validate", str(EXAMPLES))
+    assert (code, err) == (0, "")
+    assert out.startswith("ok: 2 files valid: 2 entities, 4 connections")
+
+
+def test_every_example_file_validates_on_its_own() -> None:
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    assert files
+    for path in files:
+        assert run("validate", str(path))[0] == 0, path
+
+
+def test_missing_required_property_points_at_the_item(tmp_path: Path) -> None:
+    spec = write(tmp_path, "users.yaml", VALID.replace("            type: string\n", ""))
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert out.splitlines()[0] == (
+        f"{spec}:9:13: error: 'type' is a required property "
+        "(at entities.users.connections[0].fields[0])"
+    )
+    assert out.splitlines()[-1] == "1 problem in 1 file"
+
+
+def test_misspelt_key_gets_did_you_mean_at_the_key(tmp_path: Path) -> None:
+    spec = write(tmp_path, "users.yaml", VALID + "            dispaly_name: Tier\n")
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert f"{spec}:12:13: error: unknown key 'dispaly_name' (did you mean 'display_name'?)" in out
+
+
+def test_read_only_attributes_are_refused_with_the_reason(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "        type: ref_table\n", "        type: ref_table\n        updated_by: x\n"
+    )
+    spec = write(tmp_path, "users.yaml", text)
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert f"{spec}:7:9: error: 'updated_by' is read-only: Datadog sets it" in out
+
+
+def test_site_and_keys_cannot_come_from_a_spec(tmp_path: Path) -> None:
+    spec = write(tmp_path, "users.yaml", VALID + "site: evil.example.com\n")
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert "'site': the Datadog site, host and keys are never read from a spec file" in out
+
+
+def test_all_problems_of_all_files_are_listed_sorted(tmp_path: Path) -> None:
+    write(tmp_path, "b.yaml", "version: 1\nentities: {users: {connections: [{id: x}]}}\n")
+    write(tmp_path, "a.yaml", "version: 1\nentities:\n  user: {}\n")
+    code, out, _ = run("validate", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 3
+    assert lines[0].startswith(f"{tmp_path / 'a.yaml'}:3:3: error: unknown entity 'user'")
+    assert "did you mean 'users'?" in lines[0]
+    assert [line.split(":")[0] for line in lines[1:3]] == [str(tmp_path / "b.yaml")] * 2
+    assert lines[-1] == "3 problems in 2 files"
+
+
+def test_json_format_lists_problems_for_tools(tmp_path: Path) -> None:
+    spec = write(tmp_path, "users.yaml", VALID.replace("type: email", "type: 5"))
+    code, out, _ = run("validate", "--format", "json", str(spec))
+    assert code == 3
+    payload = json.loads(out)
+    assert payload["valid"] is False
+    [problem] = payload["problems"]
+    assert (problem["file"], problem["line"], problem["column"]) == (str(spec), 7, 45)
+    assert problem["path"] == "entities.users.connections[0].join.type"
+    assert "expected a string, got a number (5): quote it" in problem["message"]
+
+
+def test_json_format_when_valid() -> None:
+    code, out, _ = run("validate", "--format", "json", str(EXAMPLES))
+    assert code == 0
+    assert json.loads(out) == {"valid": True, "problems": []}
+
+
+def test_unquoted_yes_is_explained(tmp_path: Path) -> None:
+    spec = write(tmp_path, "users.yaml", VALID + "            display_name: yes\n")
+    _, out, _ = run("validate", str(spec))
+    assert "expected a string, got a boolean (true): quote it so YAML keeps it as text" in out
+
+
+def test_duplicates_name_every_place(tmp_path: Path) -> None:
+    write(tmp_path, "one.yaml", VALID)
+    write(tmp_path, "two.yaml", VALID.replace("  users:\n", "  users:\n"))
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 3
+    places = f"{tmp_path / 'one.yaml'}:5:9, {tmp_path / 'two.yaml'}:5:9"
+    assert (
+        out.count(f"connection id 'crm' is declared more than once in entity 'users': {places}")
+        == 2
+    )
+
+
+def test_duplicate_field_and_group(tmp_path: Path) -> None:
+    text = VALID + textwrap.indent(
+        "- id: tier\n  source_name: s\n  type: string\n  groups: [A, B, A]\n", " " * 10
+    )
+    spec = write(tmp_path, "users.yaml", text)
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert (
+        f"field id 'tier' is declared more than once in connection 'crm': {spec}:9:13, {spec}:12:13"
+        in out
+    )
+    assert f"group 'A' is listed more than once in field 'tier': {spec}:15:22, {spec}:15:28" in out
+
+
+def test_conflicting_policies_across_files(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "version: 1\nentities: {users: {unmanaged_connections: warn}}\n")
+    write(tmp_path, "b.yaml", "version: 1\nentities: {users: {unmanaged_connections: fail}}\n")
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 3
+    assert "unmanaged_connections of entity 'users' is set to different values" in out
+
+
+def test_bad_policy_value_lists_choices(tmp_path: Path) -> None:
+    spec = write(tmp_path, "u.yaml", "version: 1\nentities: {users: {unmanaged_fields: fial}}\n")
+    _, out, _ = run("validate", str(spec))
+    assert "'fial' is not allowed (did you mean 'fail'?)" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "message"),
+    [
+        ("version: 1\nentities: [\n", ":3:1:", "YAML syntax error"),
+        ("version: 1\nversion: 1\n", ":2:1:", "duplicate key 'version' (first defined at line 1"),
+        ("- version: 1\n", ":1:1:", "the top level must be a mapping"),
+        ("", ":1:1:", "file is empty"),
+        ("# only a comment\n", ":1:1:", "file is empty"),
+        (b"version: 1\n# caf\xe9\n", ":2:6:", "not UTF-8 text: byte 0xe9"),
+        ("version: 1\nentities:\x00\n", ":2:10:", "NUL byte"),
+        ("version: 2\nentities: 5\n", ":1:10:", "unsupported version 2: this driftcheck reads"),
+        (
+            "version: 1\nignore: [{entity: users, reason: r, expires: 2027-13-01}]\n",
+            ":2:",
+            "'2027-13-01' is not a valid date",
+        ),
+        (
+            "version: 1\nentities: {users: {connections: [{1: x}]}}\n",
+            ":2:35:",
+            "mapping key '1' is not a string: quote it",
+        ),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_exit_3(
+    tmp_path: Path, content: str | bytes, where: str, message: str
+) -> None:
+    spec = write(tmp_path, "spec.yaml", content)
+    code, out, err = run("validate", str(spec))
+    assert code == 3
+    assert f"{spec}{where}" in out
+    assert message in out
+    assert "Traceback" not in out + err
+
+
+def test_unsupported_version_hides_other_noise(tmp_path: Path) -> None:
+    spec = write(tmp_path, "spec.yaml", "version: 2\nentities: 5\nfoo: 1\n")
+    _, out, _ = run("validate", str(spec))
+    assert out.count("error:") == 1
+
+
+def test_missing_path_and_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, out, _ = run("validate", str(tmp_path / "nope.yaml"), str(tmp_path / "empty"))
+    assert code == 3
+    assert f"{tmp_path / 'nope.yaml'}: error: no such file or directory" in out
+    assert f"{tmp_path / 'empty'}: error: directory holds no spec files" in out
+
+
+def test_directories_are_searched_recursively_in_stable_order(tmp_path: Path) -> None:
+    write(tmp_path, "z/users.yml", VALID)
+    write(tmp_path, "a/accounts.yaml", VALID.replace("users", "accounts"))
+    write(tmp_path, "a/notes.txt", "not a spec")
+    write(tmp_path, ".hidden/broken.yaml", "{")
+    code, out, _ = run("validate", str(tmp_path))
+    assert (code, out) == (
+        0,
+        "ok: 2 files valid: 2 entities, 2 connections, 2 fields, 0 ignore entries\n",
+    )
+
+
+def test_billion_laughs_fails_fast(tmp_path: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    spec = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
+    assert spec.stat().st_size < 1024
+    started = time.perf_counter()
+    code, out, _ = run("validate", str(spec))
+    assert time.perf_counter() - started < 5  # generous: it is refused before expansion
+    assert code == 3
+    assert "anchors and aliases expand this document far beyond its written size" in out
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    spec = write(tmp_path, "deep.yaml", "version: 1\nx: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    code, out, err = run("validate", str(spec))
+    assert code == 3
+    assert "Traceback" not in out + err
+    assert f"{spec}:2:" in out
+
+
+def test_anchors_aliases_and_merge_keys_work(tmp_path: Path) -> None:
+    spec = write(
+        tmp_path,
+        "users.yaml",
+        """\
+        version: 1
+        entities:
+          users:
+            connections:
+              - &base
+                id: crm
+                type: ref_table
+                join: &join {attribute: user_email, type: email}
+                fields:
+                  - &tier {id: tier, source_name: tier, type: string}
+              - <<: *base
+                id: crm2
+                join: *join
+                fields: [*tier]
+        """,
+    )
+    assert run("validate", str(spec)) == (
+        0,
+        "ok: 1 file valid: 1 entity, 2 connections, 2 fields, 0 ignore entries\n",
+        "",
+    )
+
+
+def test_no_arguments_is_a_usage_error_exit_1() -> None:
+    code, _, err = run("validate")
+    assert code == 1
+    assert "error: the following arguments are required: PATH" in err
+
+
+def test_unknown_command_is_exit_1_not_2() -> None:
+    code, _, err = run("frobnicate")
+    assert code == 1
+    assert "invalid choice" in err
+
+
+def test_help_lists_exit_codes() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    assert "2    drift found" in out
+    assert "4    live state could not be read completely" in out
+
+
+def test_version() -> None:
+    from driftcheck import __version__
+
+    assert run("--version") == (0, f"driftcheck {__version__}\n", "")
+
+
+def test_control_characters_from_a_spec_are_shown_not_executed(tmp_path: Path) -> None:
+    spec = write(tmp_path, "u.yaml", 'version: 1\nentities: {users: {"\\e[31mred": 1}}\n')
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert "\x1b" not in out
+    assert "\\x1b[31mred" in out
+
+
+def test_duplicate_group_says_how_to_fix(tmp_path: Path) -> None:
+    spec = write(tmp_path, "u.yaml", VALID + "            groups: [A, A]\n")
+    _, out, _ = run("validate", str(spec))
+    assert "group 'A' is listed more than once in field 'tier'" in out
+    assert "list each group once" in out
