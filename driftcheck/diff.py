@@ -36,7 +36,7 @@ def diff_entity(entity: EntitySpec, live: Iterable[Mapping[str, Any]]) -> Iterat
         declared.add(conn.id)
         found = live_by_id.get(conn.id)
         if found is None:
-            yield _item(
+            yield DriftItem(
                 "missing",
                 "error",
                 entity.name,
@@ -56,7 +56,7 @@ def diff_entity(entity: EntitySpec, live: Iterable[Mapping[str, Any]]) -> Iterat
     for conn_id, found in live_by_id.items():
         if conn_id not in declared:
             fields = [f.get("id") for f in found.get("fields") or ()]
-            yield _item(
+            yield DriftItem(
                 "unexpected",
                 severity,
                 entity.name,
@@ -89,7 +89,7 @@ def _diff_connection(
     who = _attribution(live)
     actual = _project(conn.attributes, live)
     for attribute in _changed_attributes(conn.attributes, actual):
-        yield _item(
+        yield DriftItem(
             "changed",
             "error",
             entity,
@@ -107,7 +107,7 @@ def _diff_connection(
         declared.add(field.id)
         found = live_fields.get(field.id)
         if found is None:
-            yield _item(
+            yield DriftItem(
                 "missing",
                 "error",
                 entity,
@@ -127,7 +127,7 @@ def _diff_connection(
     for field_id, found in live_fields.items():
         if field_id not in declared:
             shown = {k: v for k, v in found.items() if k != "id" and k not in SERVER_MANAGED}
-            yield _item(
+            yield DriftItem(
                 "unexpected",
                 severity,
                 entity,
@@ -146,7 +146,7 @@ def _diff_field(
 ) -> Iterator[DriftItem]:
     actual = _project(field.attributes, live)
     for attribute in _changed_attributes(field.attributes, actual):
-        yield _item(
+        yield DriftItem(
             "changed",
             "error",
             entity,
@@ -217,29 +217,3 @@ def _attribution(live: Mapping[str, Any]) -> Attribution | None:
     if not any(isinstance(v, str) and v for v in values.values()):
         return None
     return Attribution(**{k: v if isinstance(v, str) and v else None for k, v in values.items()})
-
-
-def _item(
-    kind: Any,
-    severity: Severity,
-    entity: str,
-    conn: str,
-    field: str | None,
-    attribute: str | None,
-    expected: Any,
-    actual: Any,
-    source: Location | None,
-    who: Attribution | None,
-) -> DriftItem:
-    return DriftItem(
-        kind=kind,
-        severity=severity,
-        entity=entity,
-        connection=conn,
-        field=field,
-        attribute=attribute,
-        expected=expected,
-        actual=actual,
-        source=source,
-        attribution=who if kind != "missing" else None,
-    )

@@ -21,12 +21,29 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     src = tmp_path_factory.mktemp("src") / "driftcheck"
     # Build from a copy so that the build never writes into the working tree.
-    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "*.egg-info", "__pycache__", "node_modules", ".*_cache"))
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "*.egg-info", "__pycache__", "node_modules", ".*_cache"
+        ),
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(src)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     [built] = out.glob("driftcheck-*.whl")
     return built
@@ -43,21 +60,36 @@ def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / "bin"
-    subprocess.run([bindir / "pip", "install", "-q", str(wheel)], check=True,
-                   capture_output=True, text=True)
+    subprocess.run(
+        [bindir / "pip", "install", "-q", str(wheel)], check=True, capture_output=True, text=True
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     shutil.copytree(ROOT / "examples" / "specs", elsewhere / "specs")
     clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     for command in ([bindir / "driftcheck"], [bindir / "python", "-m", "driftcheck"]):
-        done = subprocess.run([*command, "validate", "specs"], cwd=elsewhere, env=clean_env,
-                              capture_output=True, text=True)
+        done = subprocess.run(  # noqa: PLW1510 - the return code is asserted
+            [*command, "validate", "specs"],
+            cwd=elsewhere,
+            env=clean_env,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("ok: 2 files valid")
     # The schema is read from the installed package, not from a checkout.
     probe = subprocess.run(
-        [bindir / "python", "-c",
-         "import json, driftcheck.schema as s; print(json.loads(s.schema_text(s.SPEC_SCHEMA))['$id'])"],
-        cwd=elsewhere, env=clean_env, capture_output=True, text=True, check=True)
+        [
+            bindir / "python",
+            "-c",
+            "import json, driftcheck.schema as s; "
+            "print(json.loads(s.schema_text(s.SPEC_SCHEMA))['$id'])",
+        ],
+        cwd=elsewhere,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     schema = json.loads((ROOT / "schemas" / "driftcheck-spec.schema.json").read_text("utf-8"))
     assert probe.stdout.strip() == schema["$id"]
