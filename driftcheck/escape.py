@@ -6,9 +6,13 @@ Every reporter and every message that shows such a value goes through one of the
 from __future__ import annotations
 
 import re
+import urllib.parse
 
-# C0 controls, DEL, C1 controls, and the Unicode bidi/format controls that can reorder text.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 controls, DEL, C1 controls, the Unicode bidi/format controls that can reorder text, and
+# lone surrogates (they cannot be encoded as UTF-8: writing them would crash the output).
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
 
@@ -63,10 +67,19 @@ def workflow_property(text: str) -> str:
 
 
 _CONTROL_NO_NL = re.compile(
-    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 
 def terminal_keep_newlines(text: str) -> str:
     """Like :func:`terminal` but leaves CR and LF for the caller to encode."""
     return _CONTROL_NO_NL.sub(_visible, text)
+
+
+def url_path(text: str) -> str:
+    """Percent-encode a file path for a Markdown link destination; only ``/`` stays literal.
+
+    Spaces, parentheses, ``|``, ``<``, ``>``, ``:`` and ``#`` are encoded, so the path can
+    neither end the link, leave a table cell, nor become a ``javascript:`` URL.
+    """
+    return urllib.parse.quote(text, safe="/", errors="backslashreplace")
