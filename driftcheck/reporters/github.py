@@ -1,0 +1,118 @@
+"""GitHub Actions output: one annotation per failing item at its spec line, and the verdict.
+
+GitHub shows at most 10 error and 10 warning annotations per step and drops the rest
+silently, so we emit at most 10 of each and one ``::notice`` that counts the others.
+Data is escaped with :func:`escape.workflow_property` / :func:`escape.workflow_data` (after
+:func:`escape.terminal`), so no value can end a command or start a new one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from driftcheck.errors import OutputError
+from driftcheck.escape import terminal, workflow_data, workflow_property
+from driftcheck.model import DriftItem, Location, Report
+from driftcheck.reporters import summary as s
+
+if TYPE_CHECKING:
+    from driftcheck.reporters import RenderOptions
+
+MAX_ANNOTATIONS = 10  # per level, per step: GitHub's limit
+STEP_SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a job summary of 1 MiB or more
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """Workflow commands for the failing items and entity errors, then a plain verdict line."""
+    errors = [
+        _command(
+            "error",
+            None,
+            "driftcheck: entity could not be read",
+            f"{terminal(e.entity)}: could not be read, its drift is unknown: {terminal(e.message)}",
+        )
+        for e in report.errors
+    ]
+    warnings: list[str] = []
+    for item in report.items:
+        if item.severity == "error":
+            errors.append(_item(item))
+        elif item.severity == "warning":
+            warnings.append(_item(item))
+    warnings += [
+        _command(
+            "warning", n.source, f"driftcheck: {n.kind.replace('_', ' ')}", terminal(n.message)
+        )
+        for n in report.notices
+    ]
+    lines = errors[:MAX_ANNOTATIONS] + warnings[:MAX_ANNOTATIONS]
+    more_errors = max(0, len(errors) - MAX_ANNOTATIONS)
+    more_warnings = max(0, len(warnings) - MAX_ANNOTATIONS)
+    if more_errors or more_warnings:
+        counted = " and ".join(
+            s.plural(n, f"more {level}")
+            for level, n in (("error", more_errors), ("warning", more_warnings))
+            if n
+        )
+        lines.append(
+            _command(
+                "notice",
+                None,
+                "driftcheck: more drift",
+                f"{counted} not annotated (GitHub shows at most "
+                f"{MAX_ANNOTATIONS} of each per step); the job summary and "
+                "the JSON report list them all",
+            )
+        )
+    lines.append(f"driftcheck: {s.sentence(report)}")
+    return "\n".join(lines) + "\n"
+
+
+def _item(item: DriftItem) -> str:
+    where = f"{terminal(item.entity)}/{terminal(item.connection)}"
+    title = f"driftcheck: {s.subject(item)} {_TITLE[item.kind]}"
+    lines = [f"{where}: {terminal(s.subject(item))}: {s.WORDING[item.kind]}"]
+    if item.kind == "changed" or item.expected is not None:
+        lines.append(f"spec: {terminal(s.show_value(item.expected))}")
+    if item.kind == "changed" or item.actual is not None:
+        lines.append(f"datadog: {terminal(s.show_value(item.actual))}")
+    if item.attribution is not None and item.attribution.describe():
+        lines.append(terminal(item.attribution.describe()))
+    level = "error" if item.severity == "error" else "warning"
+    return _command(level, item.source, terminal(title), "\n".join(lines))
+
+
+_TITLE = {
+    "missing": "missing in Datadog",
+    "unexpected": "not in the spec",
+    "changed": "differs from the spec",
+}
+
+
+def _command(level: str, source: Location | None, title: str, message: str) -> str:
+    """``::level file=F,line=L,col=C,title=T::message``; data is already terminal-escaped."""
+    props = []
+    if source is not None:
+        props.append(f"file={workflow_property(source.file)}")
+        if source.line > 0:
+            props += [f"line={source.line}", f"col={max(source.column, 1)}"]
+    props.append(f"title={workflow_property(title)}")
+    return f"::{level} {','.join(props)}::{workflow_data(message)}"
+
+
+def append_step_summary(path: str, markdown: str) -> None:
+    """Append ``markdown`` to the job summary file, keeping it under GitHub's 1 MiB limit:
+    when it would not fit, a one-line note is appended instead (or nothing, if even that
+    would not fit)."""
+    note = "driftcheck: the report did not fit in the job summary (1 MiB); see the job log.\n"
+    try:
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        for text in (markdown, note):
+            data = ("\n" if size else "") + text + ("" if text.endswith("\n") else "\n")
+            if size + len(data.encode("utf-8")) < STEP_SUMMARY_LIMIT:
+                with open(path, "a", encoding="utf-8") as handle:
+                    handle.write(data)
+                return
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot append the job summary: {exc.strerror or exc}") from exc

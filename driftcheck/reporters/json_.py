@@ -1,0 +1,191 @@
+"""The JSON report (``schemas/driftcheck-report.schema.json``, version 1), and reading it back.
+
+Keys come out in a fixed order, indented by two, UTF-8 text kept as is, newline-terminated.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from driftcheck.errors import UsageError
+from driftcheck.model import (
+    Attribution,
+    DriftItem,
+    EntityError,
+    EntityStatus,
+    Location,
+    Notice,
+    Report,
+)
+from driftcheck.reporters.summary import count, jsonable
+
+if TYPE_CHECKING:
+    from driftcheck.reporters import RenderOptions
+
+VERSION = 1
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The report as a JSON document (``options`` change nothing in JSON)."""
+    document = to_document(report)
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in some value: \u-escape everything instead
+        text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
+    return text + "\n"
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    """The report as plain JSON data, in the schema's key order."""
+    c = count(report)
+    return {
+        "version": VERSION,
+        "status": report.status,
+        "summary": {
+            "items": c.items,
+            "by_kind": dict(c.by_kind),
+            "by_severity": dict(c.by_severity),
+            "entities_checked": c.entities_checked,
+            "entities_unreadable": c.entities_unreadable,
+            "connections_checked": c.connections_checked,
+            "notices": c.notices,
+        },
+        "drift": [_item(item) for item in report.items],
+        "notices": [
+            {"kind": n.kind, "message": n.message, "source": _location(n.source)}
+            for n in report.notices
+        ],
+        "errors": [{"entity": e.entity, "message": e.message} for e in report.errors],
+        "entities": [
+            {"name": e.name, "status": e.status, "connections_checked": e.connections_checked}
+            for e in report.entities
+        ],
+        "site": report.site,
+        "generated_at": report.generated_at,
+        "driftcheck_version": report.driftcheck_version,
+    }
+
+
+def _item(item: DriftItem) -> dict[str, Any]:
+    attribution = item.attribution
+    return {
+        "kind": item.kind,
+        "severity": item.severity,
+        "entity": item.entity,
+        "connection": item.connection,
+        "field": item.field,
+        "attribute": item.attribute,
+        "expected": jsonable(item.expected),
+        "actual": jsonable(item.actual),
+        "source": _location(item.source) if item.source else None,
+        "attribution": None
+        if attribution is None
+        else {
+            "created_at": attribution.created_at,
+            "created_by": attribution.created_by,
+            "updated_at": attribution.updated_at,
+            "updated_by": attribution.updated_by,
+        },
+        "reason": item.reason,
+    }
+
+
+def _location(location: Location) -> dict[str, Any]:
+    return {"file": location.file, "line": location.line, "column": location.column}
+
+
+# ---------------------------------------------------------------- reading a report back
+
+
+def load_report(text: str) -> Report:
+    """Parse a JSON report written by ``driftcheck check --report-json``.
+
+    Raises UsageError when ``text`` is not JSON, not a driftcheck report, or of another version.
+    """
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"not a driftcheck report: invalid JSON ({_short(exc)})") from None
+    if not isinstance(document, dict) or "version" not in document or "drift" not in document:
+        raise UsageError(
+            'not a driftcheck report: expected a JSON object with "version" and '
+            "\"drift\", as written by 'driftcheck check --report-json FILE'"
+        )
+    if document["version"] != VERSION:
+        raise UsageError(
+            f"unsupported report version {_short(document['version'])}: this "
+            f"driftcheck reads version {VERSION}; render it with the driftcheck "
+            "version that wrote it"
+        )
+    error = _first_schema_error(document)
+    if error:
+        raise UsageError(f"not a valid driftcheck report: {error}")
+    return _from_document(document)
+
+
+@functools.cache
+def _validator() -> Any:
+    import jsonschema
+
+    from driftcheck.schema import REPORT_SCHEMA, schema_text
+
+    schema = json.loads(schema_text(REPORT_SCHEMA))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _first_schema_error(document: Any) -> str | None:
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    if error is None:
+        return None
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    return f"at {where.lstrip('.') or 'the top level'}: {_short(error.message)}"
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _from_document(document: Mapping[str, Any]) -> Report:
+    return Report(
+        items=tuple(_item_from(raw) for raw in document["drift"]),
+        notices=tuple(
+            Notice(kind=n["kind"], message=n["message"], source=Location(**n["source"]))
+            for n in document["notices"]
+        ),
+        errors=tuple(
+            EntityError(entity=e["entity"], message=e["message"]) for e in document["errors"]
+        ),
+        entities=tuple(
+            EntityStatus(
+                name=e["name"], status=e["status"], connections_checked=e["connections_checked"]
+            )
+            for e in document["entities"]
+        ),
+        site=document["site"],
+        generated_at=document["generated_at"],
+        driftcheck_version=document["driftcheck_version"],
+    )
+
+
+def _item_from(raw: Mapping[str, Any]) -> DriftItem:
+    source, attribution = raw["source"], raw["attribution"]
+    return DriftItem(
+        kind=raw["kind"],
+        severity=raw["severity"],
+        entity=raw["entity"],
+        connection=raw["connection"],
+        field=raw["field"],
+        attribute=raw["attribute"],
+        expected=raw["expected"],
+        actual=raw["actual"],
+        source=Location(**source) if source else None,
+        attribution=Attribution(**attribution) if attribution is not None else None,
+        reason=raw["reason"],
+    )

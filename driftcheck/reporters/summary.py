@@ -1,0 +1,156 @@
+"""What every report format states alike: the counts, the status sentence, the wording of
+each kind of drift, the display order of items, and values shown as compact JSON.
+
+Nothing here escapes: the sentence holds only numbers and our own words; the other helpers
+return raw data that each renderer escapes for its format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from driftcheck.model import DriftItem, Kind, Report, Severity
+
+KINDS: tuple[Kind, ...] = ("missing", "unexpected", "changed")
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "ignored")
+
+#: Terraform plan's symbols: what it would take to make Datadog match the spec.
+SYMBOL: Mapping[Kind, str] = {"missing": "+", "unexpected": "-", "changed": "~"}
+#: Each kind in words, so that nobody has to guess the direction of a symbol.
+WORDING: Mapping[Kind, str] = {
+    "missing": "declared in the spec, missing in Datadog",
+    "unexpected": "in Datadog, not declared in the spec",
+    "changed": "the spec and Datadog differ",
+}
+NOT_SET = "(not set)"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers of a report, as the JSON ``summary`` and every headline state them."""
+
+    items: int
+    by_kind: Mapping[Kind, int]
+    by_severity: Mapping[Severity, int]
+    entities_checked: int
+    entities_unreadable: int
+    entities_with_drift: int
+    connections_checked: int
+    notices: int
+
+
+def count(report: Report) -> Counts:
+    """Count items per kind and severity, and the entities and connections checked."""
+    unreadable = {error.entity for error in report.errors}
+    checked = [e for e in report.entities if e.status != "error" and e.name not in unreadable]
+    return Counts(
+        items=len(report.items),
+        by_kind={kind: sum(i.kind == kind for i in report.items) for kind in KINDS},
+        by_severity={sev: sum(i.severity == sev for i in report.items) for sev in SEVERITIES},
+        entities_checked=len(checked),
+        entities_unreadable=len(unreadable),
+        entities_with_drift=len({item.entity for item in report.items}),
+        connections_checked=sum(e.connections_checked for e in checked),
+        notices=len(report.notices),
+    )
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``3 entities`` (with ``many`` for irregular plurals)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def severity_phrase(counts: Counts) -> str:
+    """``5 errors, 2 warnings, 1 ignored`` (zeros left out; ``no drift`` when all are zero)."""
+    sev = counts.by_severity
+    parts = [
+        plural(sev["error"], "error"),
+        plural(sev["warning"], "warning"),
+        f"{sev['ignored']:,} ignored",
+    ]
+    kept = [part for part, n in zip(parts, sev.values(), strict=True) if n]
+    return ", ".join(kept) or "no drift"
+
+
+def sentence(report: Report, counts: Counts | None = None) -> str:
+    """The one-line verdict that closes every format; an incomplete check says so first."""
+    c = counts or count(report)
+    connections = plural(c.connections_checked, "connection") + " checked"
+    notices = f"; {plural(c.notices, 'notice')}" if c.notices else ""
+    if report.status == "error":
+        total = c.entities_checked + c.entities_unreadable
+        text = (
+            f"INCOMPLETE: {c.entities_unreadable:,} of {plural(total, 'entity', 'entities')} "
+            "could not be read"
+        )
+        if not c.entities_checked:
+            return f"{text}; nothing was checked{notices}"
+        checked = plural(c.entities_checked, "entity", "entities")
+        return f"{text}; in the {checked} checked: {severity_phrase(c)} ({connections}){notices}"
+    entities = plural(c.entities_checked, "entity", "entities")
+    if report.status == "drift":
+        return (
+            f"Drift: {severity_phrase(c)} in {c.entities_with_drift:,} of {entities} "
+            f"({connections}){notices}"
+        )
+    qualifier = f" with {severity_phrase(c)}" if c.items else ""
+    return f"In sync{qualifier}: {entities}, {connections}{notices}"
+
+
+def by_entity(report: Report) -> list[tuple[str, list[DriftItem]]]:
+    """Every entity of the report with its items, in report order (items keep their order)."""
+    names = [e.name for e in report.entities] + [e.entity for e in report.errors]
+    names += [item.entity for item in report.items]
+    groups: dict[str, list[DriftItem]] = {name: [] for name in names}
+    for item in report.items:
+        groups[item.entity].append(item)
+    return list(groups.items())
+
+
+def by_connection(items: list[DriftItem]) -> list[tuple[str, list[DriftItem]]]:
+    """Items grouped by connection, in order of first appearance."""
+    groups: dict[str, list[DriftItem]] = {}
+    for item in items:
+        groups.setdefault(item.connection, []).append(item)
+    return list(groups.items())
+
+
+def subject(item: DriftItem) -> str:
+    """What an item is about, below its connection: ``fields[tier].type``, ``field tier``,
+    or ``connection crm`` for a whole missing or unexpected connection."""
+    if item.attribute:
+        return item.attribute
+    if item.field is not None:
+        return f"field {item.field}"
+    return f"connection {item.connection}"
+
+
+def show_value(value: Any, limit: int = 200) -> str:
+    """A value as compact JSON (strings quoted), ``(not set)`` for None, cut at ``limit``."""
+    if value is None:
+        return NOT_SET
+    text = json.dumps(jsonable(value), ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data: mappings, sequences and sets become dicts and lists;
+    dates become ISO strings; NaN, infinities and unknown objects become strings."""
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted((jsonable(item) for item in value), key=json.dumps)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)

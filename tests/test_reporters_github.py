@@ -1,0 +1,143 @@
+"""GitHub Actions output: annotations, their limits and escaping; the job summary file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from test_reporters_samples import hostile, item, report, representative
+
+from driftcheck.errors import OutputError
+from driftcheck.model import EntityError, EntityStatus
+from driftcheck.reporters import RenderOptions, render
+from driftcheck.reporters.github import STEP_SUMMARY_LIMIT, append_step_summary
+
+COMMAND = re.compile(r"::(error|warning|notice) ([^:]*)::(.*)")
+PROPERTIES = {"file", "line", "col", "title"}
+
+
+def github(rep: object = None) -> list[str]:
+    return render(rep or representative(), "github", RenderOptions()).splitlines()  # type: ignore[arg-type]
+
+
+def commands(lines: list[str]) -> list[tuple[str, dict[str, str], str]]:
+    """Parse every workflow command; fail on any line that is neither ours nor the verdict."""
+    parsed = []
+    for line in lines:
+        if line.startswith("driftcheck: "):
+            continue
+        match = COMMAND.fullmatch(line)
+        assert match, f"not a well-formed command: {line!r}"
+        props = dict(prop.split("=", 1) for prop in match[2].split(","))
+        assert set(props) <= PROPERTIES, props
+        parsed.append((match[1], props, match[3]))
+    return parsed
+
+
+def test_one_annotation_per_failing_item_at_its_spec_line() -> None:
+    parsed = commands(github())
+    levels = [level for level, _, _ in parsed]
+    assert levels == ["error"] * 8 + ["warning"] * 3  # 1 entity error, 7 items; 1 item, 2 notices
+    _, props, message = parsed[1]
+    assert props == {
+        "file": "examples/specs/users.yaml",
+        "line": "18",
+        "col": "9",
+        "title": "driftcheck%3A fields[customer_tier].display_name differs from the spec",
+    }
+    assert message == (
+        "users/user-profiles-connection: fields[customer_tier].display_name: "
+        'the spec and Datadog differ%0Aspec: "Customer Tier"%0Adatadog: '
+        '"Tier"%0Alast updated 2026-11-20T10:02:11Z by jane@example.com'
+    )
+
+
+def test_ignored_items_are_not_annotated() -> None:
+    assert "signup_source" not in "\n".join(github())
+
+
+def test_entity_errors_come_first_without_a_file() -> None:
+    level, props, message = commands(github())[0]
+    assert level == "error" and "file" not in props
+    assert message.startswith("accounts: could not be read, its drift is unknown: HTTP 503")
+
+
+def test_items_without_a_source_have_no_file_property() -> None:
+    level, props, _ = commands(github(report((item("missing", line=None),))))[0]
+    assert level == "error" and set(props) == {"title"}
+
+
+def test_the_verdict_is_the_last_line() -> None:
+    assert github()[-1].startswith("driftcheck: INCOMPLETE: 1 of 2 entities could not be read")
+    assert github(report()) == ["driftcheck: In sync: 2 entities, 3 connections checked"]
+
+
+def test_at_most_ten_of_each_level_then_one_notice_counting_the_rest() -> None:
+    items = tuple(item("missing", field=f"e{i}") for i in range(24)) + tuple(
+        item("unexpected", "warning", field=f"w{i}") for i in range(13)
+    )
+    errors = (EntityError("accounts", "timeout"),)
+    parsed = commands(
+        github(
+            report(
+                items,
+                errors=errors,
+                entities=(EntityStatus("users", "drift", 1), EntityStatus("accounts", "error", 0)),
+            )
+        )
+    )
+    levels = [level for level, _, _ in parsed]
+    assert levels == ["error"] * 10 + ["warning"] * 10 + ["notice"]
+    assert "accounts" in parsed[0][2]  # the unreadable entity is never among the dropped
+    assert parsed[-1][2].startswith("15 more errors and 3 more warnings not annotated")
+
+
+def test_hostile_values_cannot_start_or_break_a_command() -> None:
+    lines = github(hostile())
+    parsed = commands(lines)  # every line parses as one of ours
+    assert len(parsed) == 10 + 10 + 1
+    text = "\n".join(lines)
+    assert "\r" not in text and "\x1b" not in text and "\x07" not in text
+    for _, props, message in parsed:
+        assert "%0A::" not in message.replace("%250A::", "")  # data's "%0A" is encoded as %250A
+        for value in props.values():
+            assert not set(value) & set(",:\r\n")
+
+
+# ---------------------------------------------------------------- job summary
+
+
+def test_step_summary_is_appended_after_existing_content(tmp_path: Path) -> None:
+    path = tmp_path / "summary.md"
+    path.write_text("# earlier step\n", encoding="utf-8")
+    append_step_summary(str(path), "## report")
+    assert path.read_text(encoding="utf-8") == "# earlier step\n\n## report\n"
+
+
+def test_step_summary_is_created_when_missing(tmp_path: Path) -> None:
+    path = tmp_path / "summary.md"
+    append_step_summary(str(path), "## report\n")
+    assert path.read_text(encoding="utf-8") == "## report\n"
+
+
+def test_step_summary_stays_under_one_mebibyte(tmp_path: Path) -> None:
+    path = tmp_path / "summary.md"
+    path.write_bytes(b"x" * (STEP_SUMMARY_LIMIT - 1000))
+    append_step_summary(str(path), "é" * 2000)  # 4,000 bytes: does not fit
+    assert path.stat().st_size < STEP_SUMMARY_LIMIT
+    assert path.read_text(encoding="utf-8").endswith(
+        "did not fit in the job summary (1 MiB); see the job log.\n"
+    )
+
+
+def test_step_summary_writes_nothing_when_even_the_note_does_not_fit(tmp_path: Path) -> None:
+    path = tmp_path / "summary.md"
+    path.write_bytes(b"x" * (STEP_SUMMARY_LIMIT - 10))
+    append_step_summary(str(path), "## report")
+    assert path.stat().st_size == STEP_SUMMARY_LIMIT - 10
+
+
+def test_step_summary_write_failure_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="cannot append the job summary"):
+        append_step_summary(str(tmp_path), "## report")

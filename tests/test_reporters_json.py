@@ -1,0 +1,141 @@
+"""The JSON report: valid against its schema, stable, lossless, and readable back."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from test_reporters_samples import EVIL, hostile, item, report, representative
+
+from driftcheck.errors import UsageError
+from driftcheck.reporters import RenderOptions, render
+from driftcheck.reporters.json_ import load_report
+
+SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "driftcheck-report.schema.json"
+SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def as_json(rep: Any = None) -> str:
+    return render(rep or representative(), "json", RenderOptions())
+
+
+def test_the_schema_is_a_valid_2020_12_schema() -> None:
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "rep", [representative(), hostile(), report()], ids=["rep", "hostile", "in-sync"]
+)
+def test_real_output_is_valid_against_the_schema(rep: Any) -> None:
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(as_json(rep)))
+
+
+def test_top_level_keys_in_a_stable_order_indent_2_utf8() -> None:
+    text = as_json(
+        report((item("changed", attribute="metadata.owner", expected="équipe", actual=None),))
+    )
+    document = json.loads(text)
+    assert list(document) == [
+        "version",
+        "status",
+        "summary",
+        "drift",
+        "notices",
+        "errors",
+        "entities",
+        "site",
+        "generated_at",
+        "driftcheck_version",
+    ]
+    assert text.startswith('{\n  "version": 1,\n  "status": "drift",')
+    assert '"expected": "équipe"' in text and text.endswith("}\n")
+
+
+def test_summary_counts() -> None:
+    assert json.loads(as_json())["summary"] == {
+        "items": 9,
+        "by_kind": {"missing": 2, "unexpected": 2, "changed": 5},
+        "by_severity": {"error": 7, "warning": 1, "ignored": 1},
+        "entities_checked": 1,
+        "entities_unreadable": 1,
+        "connections_checked": 4,
+        "notices": 2,
+    }
+
+
+def test_status_is_error_whenever_an_entity_could_not_be_read() -> None:
+    document = json.loads(as_json())
+    assert document["status"] == "error"
+    assert document["errors"] == [
+        {
+            "entity": "accounts",
+            "message": "HTTP 503 Service "
+            "Unavailable from https://api.datadoghq.com (after 4 attempts)",
+        }
+    ]
+
+
+def test_hostile_values_are_kept_exactly() -> None:
+    document = json.loads(as_json(hostile()))
+    assert document["site"] == EVIL and document["drift"][0]["actual"] == EVIL
+
+
+def test_values_that_json_cannot_hold_become_strings() -> None:
+    odd = item(
+        "changed",
+        attribute="groups",
+        expected=frozenset({"b", "a"}),
+        actual={"n": math.nan, "t": ("x", 1)},
+    )
+    drift = json.loads(as_json(report((odd,))))["drift"][0]
+    assert drift["expected"] == ["a", "b"] and drift["actual"] == {"n": "nan", "t": ["x", 1]}
+
+
+def test_lone_surrogates_do_not_break_the_output() -> None:
+    text = as_json(report((item("changed", attribute="type", expected="a\ud800"),)))
+    text.encode("utf-8")
+    assert json.loads(text)["drift"][0]["expected"] == "a\ud800"
+
+
+# ---------------------------------------------------------------- load_report
+
+
+@pytest.mark.parametrize(
+    "rep", [representative(), hostile(), report()], ids=["rep", "hostile", "in-sync"]
+)
+def test_a_report_reads_back_as_the_same_report(rep: Any) -> None:
+    assert load_report(as_json(rep)) == rep
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", r"not a driftcheck report: invalid JSON"),
+        ("[1, 2]", r"not a driftcheck report: expected a JSON object"),
+        ('{"version": 1, "valid": true}', r"not a driftcheck report: expected a JSON object"),
+        (
+            '{"version": 2, "drift": []}',
+            r"unsupported report version 2: this driftcheck reads "
+            r"version 1",
+        ),
+    ],
+)
+def test_load_report_refuses_what_is_not_a_report(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        load_report(text)
+
+
+def test_load_report_names_the_first_invalid_place() -> None:
+    document = json.loads(as_json())
+    document["drift"][2]["kind"] = "moved"
+    with pytest.raises(
+        UsageError,
+        match=r"not a valid driftcheck report: at drift\[2\]\.kind: "
+        r"'moved' is not one of",
+    ):
+        load_report(json.dumps(document))

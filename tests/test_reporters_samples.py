@@ -1,0 +1,256 @@
+"""Reports built by hand for the reporter tests (no tests here; imported by test_reporters*).
+
+``representative()`` has every kind and severity, notices, attribution and an unreadable
+entity; ``hostile()`` puts injection attempts into every value that comes from outside.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from driftcheck.model import (
+    Attribution,
+    DriftItem,
+    EntityError,
+    EntityStatus,
+    Location,
+    Notice,
+    Report,
+)
+
+USERS = "examples/specs/users.yaml"
+JANE = Attribution(
+    created_at="2026-01-05T09:00:00Z",
+    created_by="ops@example.com",
+    updated_at="2026-11-20T10:02:11Z",
+    updated_by="jane@example.com",
+)
+BOB = Attribution(created_at="2026-10-01T12:00:00Z", created_by="bob@example.com")
+
+
+def item(
+    kind: Any,
+    severity: Any = "error",
+    *,
+    connection: str = "user-profiles-connection",
+    field: str | None = None,
+    attribute: str | None = None,
+    expected: Any = None,
+    actual: Any = None,
+    line: int | None = 10,
+    attribution: Attribution | None = None,
+    reason: str | None = None,
+    entity: str = "users",
+    file: str = USERS,
+) -> DriftItem:
+    """A drift item with sensible defaults."""
+    source = Location(file, line, 9) if line is not None else None
+    return DriftItem(
+        kind=kind,
+        severity=severity,
+        entity=entity,
+        connection=connection,
+        field=field,
+        attribute=attribute,
+        expected=expected,
+        actual=actual,
+        source=source,
+        attribution=attribution,
+        reason=reason,
+    )
+
+
+def report(
+    items: tuple[DriftItem, ...] = (),
+    *,
+    notices: tuple[Notice, ...] = (),
+    errors: tuple[EntityError, ...] = (),
+    entities: tuple[EntityStatus, ...] | None = None,
+) -> Report:
+    """A report over users (and accounts), drift status derived from the items."""
+    if entities is None:
+        failing = any(i.severity == "error" for i in items)
+        entities = (
+            EntityStatus("users", "drift" if failing else "in_sync", 2),
+            EntityStatus("accounts", "in_sync", 1),
+        )
+    return Report(
+        items=items,
+        notices=notices,
+        errors=errors,
+        entities=entities,
+        site="datadoghq.com",
+        generated_at="2026-11-21T08:00:00Z",
+        driftcheck_version="0.1.0",
+    )
+
+
+def representative() -> Report:
+    """Every kind and severity, notices, attribution, and an entity that could not be read."""
+    profiles = "user-profiles-connection"
+    items = (
+        item(
+            "changed",
+            field="customer_tier",
+            attribute="fields[customer_tier].display_name",
+            expected="Customer Tier",
+            actual="Tier",
+            line=18,
+            attribution=JANE,
+        ),
+        item(
+            "changed",
+            field="customer_tier",
+            attribute="fields[customer_tier].groups",
+            expected=["Business", "Subscription"],
+            actual=["Business"],
+            line=20,
+            attribution=JANE,
+        ),
+        item(
+            "changed",
+            attribute="join.type",
+            expected="email",
+            actual="user_id",
+            line=12,
+            attribution=JANE,
+        ),
+        item(
+            "changed",
+            attribute="metadata.owner",
+            expected="growth",
+            actual=None,
+            line=13,
+            attribution=JANE,
+        ),
+        item(
+            "missing",
+            field="lifetime_value",
+            line=27,
+            expected={"source_name": "ltv", "type": "number", "display_name": "Lifetime Value"},
+        ),
+        item(
+            "changed",
+            "ignored",
+            field="signup_source",
+            attribute="fields[signup_source].description",
+            expected="Channel through which the user signed up",
+            actual="Channel through which user signed up",
+            line=25,
+            attribution=JANE,
+            reason="the data team edits this description in the Datadog UI",
+        ),
+        item(
+            "unexpected",
+            "warning",
+            connection="crm-integration",
+            field="churn_risk",
+            line=34,
+            actual={"source_name": "churn", "type": "number"},
+            attribution=BOB,
+        ),
+        item(
+            "missing",
+            connection="warehouse-sync",
+            line=48,
+            expected={"type": "snowflake", "join": {"attribute": "user_id", "type": "user_id"}},
+        ),
+        item(
+            "unexpected",
+            connection="legacy-import",
+            line=6,
+            attribution=BOB,
+            actual={"type": "ref_table", "join": {"attribute": "email", "type": "email"}},
+        ),
+    )
+    assert all(i.connection for i in items) and profiles
+    notices = (
+        Notice(
+            "stale_ignore",
+            "ignore entry matches nothing declared or live: users/old-connection",
+            Location(USERS, 58, 5),
+        ),
+        Notice(
+            "expired_ignore",
+            "ignore entry expired on 2026-06-30 and no longer applies",
+            Location(USERS, 64, 5),
+        ),
+    )
+    errors = (
+        EntityError(
+            "accounts",
+            "HTTP 503 Service Unavailable from https://api.datadoghq.com (after 4 attempts)",
+        ),
+    )
+    entities = (EntityStatus("users", "drift", 4), EntityStatus("accounts", "error", 0))
+    return report(items, notices=notices, errors=errors, entities=entities)
+
+
+#: Injection attempts for every output format, one per line of the checklist.
+ATTACKS = (
+    "::error::x",
+    "%0A::set-output name=x::y",
+    "line1\r\nline2\n::warning::injected",
+    "<details><summary>x</summary>",
+    "<img src=x onerror=alert(1)>",
+    "@org/team",
+    "a|b",
+    "``tick`` `",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]8;;http://x\x07link\x1b]8;;\x07",
+)
+EVIL = " ".join(ATTACKS)
+
+
+def hostile() -> Report:
+    """Every value that comes from a spec or the API is an attack."""
+    who = Attribution(updated_at="\n::error::at", updated_by="@org/team <img src=x>")
+    items = tuple(
+        item(
+            kind,
+            severity,
+            entity="users",
+            connection=f"\n::error::conn {attack}",
+            field=attack,
+            attribute=f"fields[{attack}].display_name" if kind == "changed" else None,
+            expected=attack,
+            actual=EVIL,
+            attribution=who,
+            reason=EVIL,
+            file=f"specs/{attack}.yaml",
+            line=index + 1,
+        )
+        for index, attack in enumerate(ATTACKS)
+        for kind, severity in (
+            ("changed", "error"),
+            ("unexpected", "warning"),
+            ("missing", "ignored"),
+        )
+    )
+    notices = (Notice("stale_ignore", EVIL, Location(f"x,y:{EVIL}.yaml", 3, 1)),)
+    errors = (EntityError(f"\n::error::{EVIL}", EVIL),)
+    entities = (EntityStatus("users", "drift", 1), EntityStatus(f"\n::error::{EVIL}", "error", 0))
+    return Report(
+        items=items,
+        notices=notices,
+        errors=errors,
+        entities=entities,
+        site=EVIL,
+        generated_at=EVIL,
+        driftcheck_version=EVIL,
+    )
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(name: str, actual: str, update: bool) -> None:
+    """Compare ``actual`` with ``tests/golden/<name>`` byte for byte (rewrite it on update)."""
+    path = GOLDEN / name
+    if update:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+    assert path.exists(), f"{path} is missing: run pytest --update-golden and review it"
+    expected = path.read_bytes().decode("utf-8")
+    assert actual == expected, f"{name} differs from the golden file (pytest --update-golden)"
