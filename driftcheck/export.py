@@ -27,6 +27,8 @@ from driftcheck.errors import LiveReadError, OutputError
 from driftcheck.files import write_atomic
 from driftcheck.model import SERVER_MANAGED, LiveState
 from driftcheck.schema import SPEC_SCHEMA, schema_text
+from driftcheck.spec import schema_problems
+from driftcheck.specrules import check_rules
 
 WIDTH = 100  # a flow collection that would make its line longer is written in block style
 REQUIRED_FIELD = ("id", "source_name", "type")
@@ -171,8 +173,10 @@ def _entry_lines(key: str, entries: list[_Entry], indent: int, *, spaced: bool) 
         if spaced and number:
             lines.append("")
         if entry.left_out:
-            lines.append(" " * (indent + 2) + "# Datadog also returned " + ", ".join(
-                map(_note, entry.left_out)) + ": spec format v1 has no key for it; not written")
+            names = ", ".join(map(_note, entry.left_out))
+            them = "it" if len(entry.left_out) == 1 else "them"
+            lines.append(f"{' ' * (indent + 2)}# Datadog also returned {names}: not written, "
+                         f"spec format v1 has no key for {them}")
         body = [line for k, v in entry.attributes.items() for line in _lines(k, v, indent + 4)]
         body[0] = " " * (indent + 2) + "- " + body[0][indent + 4:]
         lines += body
@@ -338,9 +342,6 @@ def render_spec(entity: str, connections: Sequence[Mapping[str, Any]], *, site: 
 
 def _verify(path: str, text: str, document: dict[str, Any]) -> None:
     """Load ``text`` back like ``validate`` does; it must be valid and say ``document``."""
-    from driftcheck.spec import schema_problems
-    from driftcheck.specrules import check_rules
-
     loaded = yamlpos.load(text)
     problems = [*schema_problems(path, loaded), *check_rules([(path, loaded)])]
     if problems or loaded != document:
@@ -381,8 +382,8 @@ def _prepare(out_dir: str, paths: list[str], *, force: bool) -> None:
     existing = [path for path in paths if os.path.lexists(path)]
     if existing and not force:
         files = "file exists" if len(existing) == 1 else "files exist"
-        raise OutputError(f"{', '.join(existing)}: {files}; use --force to overwrite "
-                          f"(nothing was written)")
+        raise OutputError(f"{', '.join(existing)}: {files}; nothing was written; "
+                          "use --force to overwrite")
     try:
         os.makedirs(out_dir or ".", exist_ok=True)
     except OSError as exc:

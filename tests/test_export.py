@@ -179,9 +179,9 @@ def test_attributes_the_spec_format_has_no_key_for_are_named_in_a_comment(
     conns = [_conn(status="active", join={"attribute": "a", "type": "t", "case": "lower"},
                    fields=[_field(is_custom=True, **{"odd\nkey": 1})])]
     text = _render(conns)
-    assert ("      # Datadog also returned status, join.case: spec format v1 has no key for it; "
-            "not written\n      - id: crm\n") in text
-    assert '# Datadog also returned is_custom, "odd\\nkey"' in text
+    assert ("      # Datadog also returned status, join.case: not written, spec format v1 has "
+            "no key for them\n      - id: crm\n") in text
+    assert '# Datadog also returned is_custom, "odd\\nkey": not written' in text
     assert "active" not in text
     loaded = _loaded(conns)
     assert "status" not in loaded[0] and loaded[0]["join"] == {"attribute": "a", "type": "t"}
