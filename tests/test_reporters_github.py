@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_reporters_samples import hostile, item, report, representative
 
 from driftcheck.errors import OutputError
-from driftcheck.model import EntityError, EntityStatus
+from driftcheck.model import Attribution, EntityError, EntityStatus
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.github import STEP_SUMMARY_LIMIT, append_step_summary
 
@@ -141,3 +143,27 @@ def test_step_summary_writes_nothing_when_even_the_note_does_not_fit(tmp_path: P
 def test_step_summary_write_failure_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot append the job summary"):
         append_step_summary(str(tmp_path), "## report")
+
+
+def test_a_leading_dot_slash_is_dropped_from_the_file() -> None:
+    (_, props, _), *_ = commands(github(report((item("missing", file="./specs/u.yaml"),))))
+    assert props["file"] == "specs/u.yaml"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_any_value_gives_one_well_formed_command_per_item(value: str) -> None:
+    items = (
+        item(
+            "changed",
+            connection=value,
+            attribute=value,
+            expected=value,
+            actual=value,
+            file=value,
+            attribution=Attribution(updated_by=value),
+        ),
+        item("unexpected", "warning", field=value, actual=value, file=value),
+    )
+    parsed = commands(github(report(items, errors=(EntityError(value, value),))))
+    assert [level for level, _, _ in parsed] == ["error", "error", "warning"]

@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from test_reporters_samples import ATTACKS, EVIL, hostile, item, report, representative
 
 from driftcheck.escape import terminal
-from driftcheck.model import EntityStatus
+from driftcheck.model import Attribution, EntityError, EntityStatus
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.summary import show_value
 
@@ -182,3 +184,28 @@ def test_the_budget_is_a_parameter(budget: int) -> None:
 
 def test_a_small_report_is_not_cut() -> None:
     assert "left out" not in markdown()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_any_value_stays_in_its_cell_and_adds_no_html(value: str) -> None:
+    items = (
+        item(
+            "changed",
+            connection=value,
+            attribute=value,
+            expected=value,
+            actual=value,
+            file=value,
+            attribution=Attribution(updated_by=value),
+            reason=value,
+        ),
+        item("unexpected", "warning", field=value, actual=value, file=value),
+    )
+    text = markdown(report(items, errors=(EntityError(value, value),)))
+    for token in walk(MD.parse(text)):
+        if token.type in ("html_inline", "html_block"):
+            assert all(OUR_HTML.fullmatch(line) for line in token.content.splitlines())
+    rows = table_rows(text)
+    assert [len(row) for row in rows] == [6, 6, 6, 6, 8, 8, 8]  # summary: header + 3 entities
+    assert cell_text(rows[5][4]) == terminal(show_value(value, 120))

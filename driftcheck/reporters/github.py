@@ -94,7 +94,7 @@ def _command(level: str, source: Location | None, title: str, message: str) -> s
     """``::level file=F,line=L,col=C,title=T::message``; data is already terminal-escaped."""
     props = []
     if source is not None:
-        props.append(f"file={workflow_property(source.file)}")
+        props.append(f"file={workflow_property(source.file.removeprefix('./'))}")
         if source.line > 0:
             props += [f"line={source.line}", f"col={max(source.column, 1)}"]
     props.append(f"title={workflow_property(title)}")
