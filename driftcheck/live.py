@@ -1,0 +1,242 @@
+"""Reading the live state from the Datadog API: credentials, one pooled session, retries,
+parallel reads. The only module that imports ``requests``.
+
+``read_live`` never raises for one entity's failure: an unreadable entity is an
+:class:`~driftcheck.model.EntityRead` carrying a message that names the entity, the HTTP
+status, what was wrong and how to fix it. Keys are sent as headers only; they never appear
+in a message or a debug log line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+import requests.adapters
+
+from driftcheck import __version__
+from driftcheck.credentials import Credentials, credentials_from_env
+from driftcheck.errors import UsageError
+from driftcheck.livemessages import (
+    DEBUG_ADVICE,
+    Answer,
+    GiveUp,
+    answer_for_response,
+    connection_reason,
+    network_advice,
+)
+from driftcheck.model import EntityRead, LiveState
+from driftcheck.payload import connections_from_response, parse_json
+from driftcheck.redact import MASK, redact
+from driftcheck.retry import MAX_ATTEMPTS, Deadline, RateGate, backoff, server_hint
+from driftcheck.sites import Target, is_loopback, resolve_target
+
+__all__ = ["Credentials", "Target", "credentials_from_env", "read_live", "resolve_target"]
+
+USER_AGENT = f"driftcheck/{__version__}"
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
+MAX_BODY_BYTES = 32 * 1024 * 1024
+_SENSITIVE_HEADER = re.compile("key|auth|token|cookie", re.IGNORECASE)
+_LOGGED_RESPONSE_HEADERS = ("content-type", "retry-after", "x-ratelimit-limit",
+                            "x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-name")
+
+
+def read_live(
+    entities: Sequence[str],
+    *,
+    target: Target,
+    credentials: Credentials,
+    timeout: float,
+    log: Callable[[str], None] | None = None,
+    workers: int = 4,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    session: requests.Session | None = None,
+) -> LiveState:
+    """Read the connections of ``entities`` in parallel, within ``timeout`` seconds in total.
+
+    ``sleep``, ``clock`` and ``session`` are injectable for tests; a session passed in is
+    used but not closed.
+    """
+    if not timeout > 0:
+        raise UsageError("the timeout must be a positive number of seconds")
+    wanted = tuple(dict.fromkeys(entities))
+    read_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    http = session if session is not None else _new_session(workers)
+    reader = _Reader(target=target, credentials=credentials, session=http,
+                     deadline=Deadline.after(timeout, clock), timeout=timeout,
+                     gate=RateGate(clock, sleep), sleep=sleep, log=_SafeLog(log, credentials))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(wanted))),
+                              thread_name_prefix="driftcheck-read")
+    try:
+        reads = list(pool.map(reader.read, wanted))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if session is None:
+            http.close()
+    return LiveState(site=target.site, read_at=read_at, entities={r.entity: r for r in reads})
+
+
+def _new_session(workers: int) -> requests.Session:
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, workers),
+                                            max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class _SafeLog:
+    """The debug log: serialized across workers, with the key values masked as a last resort."""
+
+    def __init__(self, log: Callable[[str], None] | None, credentials: Credentials) -> None:
+        self._log = log
+        self._secrets = credentials.secrets
+        self._lock = threading.Lock()
+
+    def __call__(self, message: str) -> None:
+        if self._log is not None:
+            with self._lock:
+                self._log(redact(message, self._secrets))
+
+
+def redact_headers(headers: Mapping[str, str]) -> str:
+    """Headers for a log line, with every credential-like value replaced by ``***``."""
+    return ", ".join(f"{name}: {MASK if _SENSITIVE_HEADER.search(name) else value}"
+                     for name, value in headers.items())
+
+
+class _BodyProblem(Exception):
+    """The body could not be read completely (too large, or past the deadline)."""
+
+
+@dataclass
+class _Reader:
+    """Reads one entity at a time with retries; shared by the workers of one ``read_live``."""
+
+    target: Target
+    credentials: Credentials
+    session: requests.Session
+    deadline: Deadline
+    timeout: float
+    gate: RateGate
+    sleep: Callable[[float], None]
+    log: _SafeLog
+
+    def __post_init__(self) -> None:
+        host = urlsplit(self.target.base_url).hostname or ""
+        # A proxy from the environment must not see the keys of a plain-http loopback target.
+        self.proxies: dict[str, Any] | None = (
+            {"http": None, "https": None, "all": None} if is_loopback(host) else None)
+        self.headers = {"DD-API-KEY": self.credentials.api_key,
+                        "DD-APPLICATION-KEY": self.credentials.app_key,
+                        "Accept": "application/json", "User-Agent": USER_AGENT}
+
+    def read(self, entity: str) -> EntityRead:
+        try:
+            return EntityRead(entity=entity, connections=self._fetch(entity))
+        except GiveUp as stop:
+            message = stop.render(entity, self.target)
+            return EntityRead(entity=entity, connections=None,
+                              error=redact(message, self.credentials.secrets))
+
+    def _fetch(self, entity: str) -> tuple[Mapping[str, Any], ...]:
+        last: Answer | None = None
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            if not self.gate.wait(self.deadline):
+                raise GiveUp(last or Answer.rate_limited_elsewhere(), attempt - 1,
+                             f"the rate limit resets after the --timeout deadline of "
+                             f"{self.timeout:g} s")
+            if self.deadline.remaining() <= 0:
+                raise GiveUp(last or Answer.no_time(), attempt - 1,
+                             f"the --timeout deadline of {self.timeout:g} s was reached")
+            answer = self._attempt(entity, attempt)
+            if not isinstance(answer, Answer):
+                return answer
+            last = answer
+            if not answer.retryable:
+                raise GiveUp(answer, attempt)
+            if attempt < MAX_ATTEMPTS:
+                self._pause(entity, answer, attempt)
+        assert last is not None
+        raise GiveUp(last, MAX_ATTEMPTS)
+
+    def _pause(self, entity: str, answer: Answer, attempt: int) -> None:
+        wait = answer.hint if answer.hint is not None else backoff(attempt)
+        if answer.status == 429:
+            self.gate.close_for(wait)  # every worker waits, not just this one
+        if wait >= self.deadline.remaining():
+            raise GiveUp(answer, attempt, f"the next retry (in {wait:.1f} s) would pass the "
+                         f"--timeout deadline of {self.timeout:g} s")
+        self.log(f"{entity}: {answer.summary()}; retrying in {wait:.1f} s "
+                 f"(attempt {attempt + 1} of {MAX_ATTEMPTS})")
+        if answer.status != 429:
+            self.sleep(wait)
+
+    def _attempt(self, entity: str, attempt: int) -> tuple[Mapping[str, Any], ...] | Answer:
+        url = (f"{self.target.base_url}/api/v2/product-analytics/"
+               f"{quote(entity, safe='')}/mapping/connections")
+        remaining = self.deadline.remaining()
+        timeouts = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
+        self.log(f"GET {url} (attempt {attempt} of {MAX_ATTEMPTS}, timeouts "
+                 f"{timeouts[0]:.1f}/{timeouts[1]:.1f} s) {redact_headers(self.headers)}")
+        started = time.monotonic()
+        try:
+            with self.session.get(url, headers=self.headers, timeout=timeouts, stream=True,
+                                  allow_redirects=False, proxies=self.proxies) as response:
+                body = self._body(response)
+        except (requests.RequestException, _BodyProblem) as exc:
+            self.log(f"{entity}: request failed: {type(exc).__name__}")
+            return _answer_for_exception(exc, timeouts[1], self.target)
+        headers = response.headers
+        self.log(f"{entity}: HTTP {response.status_code} in {time.monotonic() - started:.2f} s, "
+                 f"{len(body)} bytes; " + redact_headers(
+                     {k: headers[k] for k in _LOGGED_RESPONSE_HEADERS if k in headers}))
+        if 200 <= response.status_code < 300:
+            try:
+                return connections_from_response(parse_json(body))
+            except ValueError as exc:
+                return answer_for_response(response.status_code, headers, body, self.target,
+                                           entity, problem=str(exc))
+        hint = server_hint(headers.get("X-RateLimit-Reset") if response.status_code == 429
+                           else None, headers.get("Retry-After"), dt.datetime.now(dt.UTC))
+        return answer_for_response(response.status_code, headers, body, self.target, entity,
+                                   hint=hint)
+
+    def _body(self, response: requests.Response) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _BodyProblem(f"the body is larger than {MAX_BODY_BYTES} bytes")
+            if self.deadline.remaining() <= 0:
+                raise _BodyProblem(f"the body was still arriving at the --timeout deadline "
+                                   f"of {self.timeout:g} s")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _answer_for_exception(exc: Exception, read_timeout: float, target: Target) -> Answer:
+    """The answer for a request that brought no response: network trouble is retried."""
+    if isinstance(exc, _BodyProblem):
+        return Answer(None, str(exc), "Raise --timeout, or check --site and --api-url")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return Answer(None, "the TLS handshake failed (certificate or proxy problem)",
+                      "Check the proxy and the CA bundle (REQUESTS_CA_BUNDLE)")
+    if isinstance(exc, requests.Timeout):
+        return Answer(None, f"no answer within {read_timeout:.1f} s", network_advice(target),
+                      retryable=True)
+    if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                        requests.exceptions.ContentDecodingError)):
+        return Answer(None, connection_reason(exc), network_advice(target), retryable=True)
+    return Answer(None, f"the request failed ({type(exc).__name__})", DEBUG_ADVICE)
