@@ -1,0 +1,136 @@
+"""Live-state snapshots: the live connections saved as JSON, to check or export offline.
+
+A snapshot holds a format marker and version, the site, the time of the read, the
+driftcheck version, and per entity its connections exactly as Datadog returned them.
+Reading one validates the connections with the same rules as an API response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from driftcheck import __version__
+from driftcheck.errors import LiveReadError
+from driftcheck.files import write_atomic
+from driftcheck.model import EntityRead, LiveState
+from driftcheck.payload import PayloadError, parse_json, validate_connections
+
+FORMAT = "driftcheck-live-snapshot"
+FORMAT_VERSION = 1
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+
+
+def render_snapshot(state: LiveState) -> str:
+    """The snapshot text of ``state``, whose entities must all have been read."""
+    failed = sorted(read.entity for read in state.entities.values() if not read.ok)
+    if failed:
+        raise LiveReadError(f"no snapshot written: entity(ies) {', '.join(failed)} could not "
+                            "be read, and a snapshot must hold the complete live state")
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "site": state.site,
+        "read_at": state.read_at,
+        "driftcheck_version": __version__,
+        "entities": {name: {"connections": list(read.connections or ())}
+                     for name, read in state.entities.items()},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False,
+                      default=_plain) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} cannot be written to a snapshot")
+
+
+def write_snapshot(state: LiveState, path: str) -> None:
+    """Write ``state`` to ``path`` atomically: the previous file stays whole on any failure.
+
+    Raises :class:`LiveReadError` if an entity could not be read (nothing is written), and
+    :class:`~driftcheck.errors.OutputError` if the file cannot be written.
+    """
+    write_atomic(path, render_snapshot(state))
+
+
+def read_snapshot(path: str, entities: Sequence[str]) -> LiveState:
+    """The live state of ``entities`` as saved in the snapshot at ``path``.
+
+    An entity the file does not hold is unreadable (an :class:`EntityRead` with an error),
+    exactly like an API failure. A missing, unreadable or invalid file raises
+    :class:`LiveReadError` naming the file and what is wrong.
+    """
+    document = _load(path)
+    saved = document["entities"]
+    reads: dict[str, EntityRead] = {}
+    for entity in dict.fromkeys(entities):
+        if entity in saved:
+            reads[entity] = EntityRead(entity=entity, connections=saved[entity])
+        else:
+            held = ", ".join(sorted(saved)) or "no entities"
+            reads[entity] = EntityRead(entity=entity, connections=None, error=(
+                f"the snapshot {path} does not hold entity {entity!r} (it holds: {held}); "
+                f"write a new one with 'driftcheck snapshot --entity {entity} -o FILE'"))
+    return LiveState(site=document["site"], read_at=document["read_at"], entities=reads)
+
+
+def _load(path: str) -> dict[str, Any]:
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_SNAPSHOT_BYTES:
+            raise _invalid(path, f"larger than {MAX_SNAPSHOT_BYTES} bytes")
+        data = file.read_bytes()
+    except FileNotFoundError as exc:
+        raise LiveReadError(f"{path}: snapshot file not found; write one with "
+                            f"'driftcheck snapshot -o {path}'") from exc
+    except OSError as exc:
+        raise LiveReadError(f"{path}: cannot read the snapshot: {exc.strerror or exc}") from exc
+    try:
+        document = parse_json(data, "the file")
+    except PayloadError as exc:
+        raise _invalid(path, str(exc)) from exc
+    return _checked(path, document)
+
+
+def _checked(path: str, document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _invalid(path, f"it has no \"format\": \"{FORMAT}\" marker")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise _invalid(path, f"format_version {version!r} is not supported by driftcheck "
+                       f"{__version__} (it reads version {FORMAT_VERSION}); write the snapshot "
+                       "again with this version, or upgrade driftcheck")
+    for key in ("site", "read_at"):
+        if not isinstance(document.get(key), str) or not document[key]:
+            raise _invalid(path, f"{key!r} must be a non-empty string")
+    try:
+        dt.datetime.fromisoformat(document["read_at"])
+    except ValueError as exc:
+        raise _invalid(path, "'read_at' must be an RFC 3339 time, e.g. "
+                       "2026-11-29T21:40:58Z") from exc
+    saved = document.get("entities")
+    if not isinstance(saved, dict):
+        raise _invalid(path, "'entities' must be an object of entity name -> connections")
+    document["entities"] = {name: _connections(path, name, body) for name, body in saved.items()}
+    return document
+
+
+def _connections(path: str, name: str, body: Any) -> tuple[Mapping[str, Any], ...]:
+    where = f"entities.{name}.connections"
+    if not isinstance(body, dict) or "connections" not in body:
+        raise _invalid(path, f"entities.{name} must be an object with a 'connections' list")
+    try:
+        return validate_connections(body["connections"], where)
+    except PayloadError as exc:
+        raise _invalid(path, str(exc)) from exc
+
+
+def _invalid(path: str, problem: str) -> LiveReadError:
+    return LiveReadError(f"{path}: not a valid driftcheck live snapshot: {problem}")
