@@ -373,3 +373,29 @@ def test_an_oversized_body_is_refused(fake: FakeDatadog, monkeypatch: pytest.Mon
     message = read(fake, clock=VirtualTime()).entities["users"].error or ""
     assert "the body is larger than 10 bytes" in message
     assert len(fake.requests) == 1
+
+
+def test_a_body_still_arriving_at_the_deadline_is_abandoned() -> None:
+    clock = VirtualTime()
+
+    class Trickle(io.RawIOBase):
+        """A body whose every chunk takes 4 s of (virtual) time."""
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            clock.advance(4)
+            buffer[:1] = b" "
+            return 1
+
+    class TrickleSession(requests.Session):
+        def get(self, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+            response = requests.Response()
+            response.status_code = 200
+            response.raw = Trickle()
+            return response
+
+    message = read_with(TrickleSession(), clock).entities["users"].error or ""
+    assert "the body was still arriving at the --timeout deadline of 60 s" in message
+    assert clock.sleeps == []
