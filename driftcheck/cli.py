@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, NoReturn, Protocol
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol
 
 from driftcheck import __version__
 from driftcheck.errors import DriftcheckError, SpecInvalid, UsageError
@@ -99,15 +99,26 @@ def _add_live_options(parser: argparse.ArgumentParser, *, snapshot: bool) -> Non
     )
 
 
+def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
+    return parser
+
+
 def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     """The whole command line; every subcommand sets ``run``."""
-    common = dict(formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
     parser = _Parser(
         prog="driftcheck",
         description="Datadog Product Analytics data connections "
         "as code: validate specs and detect drift.",
-        **common,
-    )  # type: ignore[arg-type]
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
     parser.stream = stream
     parser.add_argument("--version", action="version", version=f"driftcheck {__version__}")
     parser.add_argument(
@@ -119,12 +130,12 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
 
-    p = sub.add_parser("validate", help="validate spec files", **common)  # type: ignore[arg-type]
+    p = _command(sub, "validate", "validate spec files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=cmd_validate)
 
-    p = sub.add_parser("check", help="compare the specs with the live state", **common)  # type: ignore[arg-type]
+    p = _command(sub, "check", "compare the specs with the live state")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     _add_live_options(p, snapshot=True)
     p.add_argument(
@@ -142,7 +153,7 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("snapshot", help="save the live state to a JSON file", **common)  # type: ignore[arg-type]
+    p = _command(sub, "snapshot", "save the live state to a JSON file")
     p.add_argument(
         "paths",
         nargs="*",
@@ -153,13 +164,13 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_snapshot)
 
-    p = sub.add_parser("export", help="write spec files from the live state", **common)  # type: ignore[arg-type]
+    p = _command(sub, "export", "write spec files from the live state")
     _add_live_options(p, snapshot=True)
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(run=cmd_export)
 
-    p = sub.add_parser("comment", help="post or update the pull-request comment", **common)  # type: ignore[arg-type]
+    p = _command(sub, "comment", "post or update the pull-request comment")
     p.add_argument("report", metavar="REPORT.json", help="a report written by check --report-json")
     p.add_argument("--key", help="marker key of the comment (default: derived from the paths)")
     p.set_defaults(run=cmd_comment)
@@ -249,7 +260,7 @@ def _emit_reports(args: argparse.Namespace, ctx: Context, report: Report, fmt: s
         and hasattr(ctx.stdout, "isatty")
         and ctx.stdout.isatty()
     )
-    options = RenderOptions(color=color)
+    options = RenderOptions(color=color, link_base=_link_base(ctx.env))
     if args.report_json:
         write_atomic(args.report_json, render(report, "json", options))
     if args.report_markdown:
@@ -264,6 +275,15 @@ def _emit_reports(args: argparse.Namespace, ctx: Context, report: Report, fmt: s
         from driftcheck.reporters.github import append_step_summary
 
         append_step_summary(summary_path, render(report, "markdown", options))
+
+
+def _link_base(env: Mapping[str, str]) -> str | None:
+    """Where spec lines link to in Markdown: the commit's blob view on GitHub, when known."""
+    parts = [env.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")]
+    if not all(parts):
+        return None
+    server, repository, sha = parts
+    return f"{server.rstrip('/')}/{repository}/blob/{sha}/"
 
 
 def cmd_snapshot(args: argparse.Namespace, ctx: Context) -> ExitCode:
