@@ -1,14 +1,16 @@
 """A small GitHub REST client: one session, a timeout on every request, retries with back-off.
 
-Retried: 5xx, 429 and GitHub's rate limits (403 with ``Retry-After``, ``x-ratelimit-remaining:
-0`` or a "rate limit" message), and transport errors of requests that cannot have been
-applied twice. A create (POST) that may have reached GitHub is not sent again: a duplicate
-comment would outlive the next update. Every failure is a :class:`GitHubFailure` whose
-text never holds the token.
+Retried: 5xx, 429 and GitHub's rate limits (403 with ``Retry-After``,
+``x-ratelimit-remaining: 0`` or a "rate limit" message), and transport errors of requests
+that cannot have been applied twice. A create (POST) that may have reached GitHub is not
+sent again: a duplicate comment would outlive the next update. The waits follow
+:mod:`driftcheck.retry`, as for Datadog (jittered back-off, ``Retry-After`` as seconds or a
+date). Every failure is a :class:`GitHubFailure` whose text never holds the token.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import time
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 import requests
 
 from driftcheck import __version__
+from driftcheck.retry import backoff, parse_retry_after
 
 TIMEOUT = (5.0, 30.0)  # (connect, read) seconds of every request
 RETRIES = 3  # after the first attempt
@@ -112,7 +115,7 @@ class GitHubClient:
             reason += f" ({type(exc).__name__})"
             if method == "POST" and not isinstance(exc, requests.ConnectTimeout):
                 raise GitHubFailure(reason) from exc
-            return _Retry(2.0**attempt, reason)
+            return _Retry(backoff(attempt + 1), reason)
         self.log(f"github: {shown} -> HTTP {response.status_code}")
         if response.status_code < 300:
             return Answer(response.status_code, _json(response),
@@ -131,14 +134,14 @@ def _retry_wait(response: requests.Response, attempt: int) -> float | None:
         or "rate limit" in _message(response).lower()))
     if not rate_limited and status not in (500, 502, 503, 504):
         return None
-    after = headers.get("retry-after", "")
-    if after.isdigit():
-        return float(after)
-    reset = headers.get("x-ratelimit-reset", "")
+    after = parse_retry_after(headers.get("retry-after"), dt.datetime.now(dt.UTC))
+    if after is not None:
+        return after
+    reset = headers.get("x-ratelimit-reset", "")  # GitHub's is a Unix time, Datadog's relative
     if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
         return max(0.0, float(reset) - time.time()) + 1.0
     # GitHub asks for at least a minute after a secondary rate limit without hints.
-    return 60.0 if rate_limited else 2.0**attempt
+    return 60.0 if rate_limited else backoff(attempt + 1)
 
 
 def _describe(response: requests.Response) -> str:

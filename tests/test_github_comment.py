@@ -73,6 +73,12 @@ def post(env: dict[str, str], tmp_path: Path) -> Runner:
     return Runner(env, tmp_path)
 
 
+def assert_backoff(sleeps: list[float], ceilings: list[float]) -> None:
+    """Jittered exponential back-off: each wait between half and all of its ceiling."""
+    assert len(sleeps) == len(ceilings), sleeps
+    assert all(c / 2 <= s <= c for s, c in zip(sleeps, ceilings, strict=True)), sleeps
+
+
 def ours(github: FakeGitHub) -> list[str]:
     return [body for body in github.bodies(PR) if body.startswith("<!-- driftcheck:comment")]
 
@@ -234,7 +240,7 @@ def test_server_errors_then_success_back_off_and_post(post: Runner, github: Fake
     outcome = post(make_report())
     assert not outcome.warning
     assert len(ours(github)) == 1
-    assert post.sleeps == [1.0, 2.0, 1.0]
+    assert_backoff(post.sleeps, [1, 2, 1])
 
 
 def test_persistent_server_errors_give_up_with_a_warning(
@@ -243,7 +249,7 @@ def test_persistent_server_errors_give_up_with_a_warning(
     outcome = post(make_report())
     assert outcome.warning
     assert "HTTP 500 (gave up after 4 attempts)" in outcome.message
-    assert post.sleeps == [1.0, 2.0, 4.0]
+    assert_backoff(post.sleeps, [1, 2, 4])
     assert github.writes() == []
 
 
@@ -261,6 +267,20 @@ def test_secondary_rate_limit_waits_a_minute(post: Runner, github: FakeGitHub) -
     assert post.sleeps == [60.0]
 
 
+def test_retry_after_as_an_http_date_is_understood(post: Runner, github: FakeGitHub) -> None:
+    github.fail_next("GET", 503, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+    assert not post(make_report()).warning
+    assert post.sleeps == [0.0]  # a date in the past: retry at once
+
+
+def test_an_exhausted_primary_rate_limit_waits_for_the_reset(
+        post: Runner, github: FakeGitHub) -> None:
+    github.fail_next("GET", 403, {"message": "API rate limit exceeded"},
+                     {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"})
+    assert not post(make_report()).warning
+    assert post.sleeps == [1.0]  # the reset has passed: one second of margin
+
+
 def test_a_wait_longer_than_the_budget_gives_up(post: Runner, github: FakeGitHub) -> None:
     github.fail_next("GET", 429, headers={"Retry-After": "3600"})
     outcome = post(make_report())
@@ -272,7 +292,7 @@ def test_a_timed_out_read_is_retried(post: Runner, github: FakeGitHub) -> None:
     github.fail_next("GET", 200, "[]", hang=True)
     outcome = post(make_report(), timeout=(2.0, 0.2))
     assert not outcome.warning
-    assert post.sleeps == [1.0]
+    assert_backoff(post.sleeps, [1])
     assert len(ours(github)) == 1
 
 
