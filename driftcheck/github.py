@@ -8,6 +8,7 @@ exception: the comment must not change the verdict of the check.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -36,6 +37,7 @@ MAX_BODY = 65_536  # GitHub's limit for a comment body
 PR_EVENTS = ("pull_request", "pull_request_target")
 MAX_PAGES = 100  # of 100 comments each
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_SHA = re.compile(r"[0-9a-f]{7,64}")
 _SUMMARY_HINT = "the report is in the job summary"
 
 
@@ -52,10 +54,8 @@ class PullRequest:
     """The pull request of the running workflow, and where its API lives."""
 
     api_url: str  # e.g. https://api.github.com or https://ghes.example/api/v3, no trailing /
-    server_url: str  # e.g. https://github.com
     repository: str  # owner/name
     number: int
-    head_sha: str
 
 
 def post_comment(report_path: str, *, key: str | None, env: Mapping[str, str], log: Log,
@@ -78,7 +78,7 @@ def post_comment(report_path: str, *, key: str | None, env: Mapping[str, str], l
             raise GitHubFailure("GITHUB_TOKEN is not set (pass env: GITHUB_TOKEN: "
                                  "${{ github.token }})")
         marker = marker_for(key or default_key(env, report))
-        body = comment_body(report, marker, f"{pr.server_url}/{pr.repository}/blob/{pr.head_sha}/")
+        body = comment_body(report, marker, link_base_from_env(env))
         api = GitHubClient(pr.api_url, token, sleep=sleep, timeout=timeout, log=log)
         try:
             return upsert(api, pr, marker, body, drifted=report.status != "in_sync")
@@ -112,19 +112,37 @@ def pull_request_from_env(env: Mapping[str, str]) -> PullRequest:
     if not _REPOSITORY.fullmatch(repository):
         raise GitHubFailure(f"GITHUB_REPOSITORY is {repository!r}, expected owner/name")
     try:
-        with open(env.get("GITHUB_EVENT_PATH", ""), encoding="utf-8") as handle:
-            payload = json.load(handle)
-        number = payload["pull_request"]["number"]
-        head_sha = payload["pull_request"].get("head", {}).get("sha")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        number = _event(env)["pull_request"]["number"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise GitHubFailure("cannot read the pull request number from GITHUB_EVENT_PATH "
-                             f"({type(exc).__name__})") from exc
+                            f"({type(exc).__name__})") from exc
     if not isinstance(number, int) or isinstance(number, bool):
         raise GitHubFailure("the event payload holds no pull request number")
-    sha = head_sha if isinstance(head_sha, str) and head_sha else env.get("GITHUB_SHA", "HEAD")
     api_url = checked_api_url(env.get("GITHUB_API_URL") or "https://api.github.com")
-    server_url = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    return PullRequest(api_url, server_url, repository, number, sha)
+    return PullRequest(api_url, repository, number)
+
+
+def link_base_from_env(env: Mapping[str, str]) -> str | None:
+    """``{server}/{owner}/{name}/blob/{sha}/``, the prefix of links to spec lines; None
+    outside GitHub Actions.
+
+    On a pull request the commit is the head of the pull request (``GITHUB_SHA`` is then a
+    merge commit that nobody reviews); otherwise ``GITHUB_SHA``.
+    """
+    repository, sha = env.get("GITHUB_REPOSITORY", ""), env.get("GITHUB_SHA", "")
+    if env.get("GITHUB_EVENT_NAME") in PR_EVENTS:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            head = _event(env)["pull_request"]["head"]["sha"]
+            sha = head if isinstance(head, str) and _SHA.fullmatch(head) else sha
+    if not (_REPOSITORY.fullmatch(repository) and _SHA.fullmatch(sha)):
+        return None
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{repository}/blob/{sha}/"
+
+
+def _event(env: Mapping[str, str]) -> Any:
+    with open(env.get("GITHUB_EVENT_PATH", ""), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def default_key(env: Mapping[str, str], report: Report) -> str:
@@ -151,7 +169,7 @@ def marker_for(key: str) -> str:
     return f"<!-- driftcheck:comment key={escaped} -->"
 
 
-def comment_body(report: Report, marker: str, link_base: str) -> str:
+def comment_body(report: Report, marker: str, link_base: str | None) -> str:
     """The marker line, a digest line, then the markdown report within GitHub's limit.
 
     The digest covers everything but the time of the read, so that a rerun that finds the

@@ -13,7 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from driftcheck.errors import UsageError
-from driftcheck.github import MAX_BODY, CommentOutcome, marker_for, post_comment
+from driftcheck.github import (
+    MAX_BODY,
+    CommentOutcome,
+    link_base_from_env,
+    marker_for,
+    post_comment,
+)
 from driftcheck.model import DriftItem, EntityError, EntityStatus, Location, Report
 from driftcheck.reporters import render
 
@@ -360,6 +366,19 @@ def test_head_sha_falls_back_to_github_sha(post: Runner, github: FakeGitHub) -> 
                                                    encoding="utf-8")
     post(make_report())
     assert f"/blob/{'f' * 40}/" in ours(github)[0]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({}, f"https://github.com/octo/specs/blob/{HEAD_SHA}/"),
+    ({"GITHUB_EVENT_NAME": "push"}, f"https://github.com/octo/specs/blob/{'f' * 40}/"),
+    ({"GITHUB_SERVER_URL": "https://ghes.example/"}, f"https://ghes.example/octo/specs/blob/{HEAD_SHA}/"),
+    ({"GITHUB_EVENT_PATH": "/nonexistent"}, f"https://github.com/octo/specs/blob/{'f' * 40}/"),
+    ({"GITHUB_EVENT_NAME": "push", "GITHUB_SHA": "../../evil"}, None),
+    ({"GITHUB_REPOSITORY": ""}, None),
+])
+def test_links_point_at_the_reviewed_commit(
+        env: dict[str, str], changes: dict[str, str], expected: str | None) -> None:
+    assert link_base_from_env({**env, **changes}) == expected
 
 
 def test_the_token_never_appears_in_messages_or_logs(post: Runner, github: FakeGitHub) -> None:
