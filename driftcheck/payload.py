@@ -34,7 +34,9 @@ def parse_json(data: bytes | str, what: str = "the body") -> Any:
     except UnicodeDecodeError as exc:
         raise PayloadError(f"{what} is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
-        hint = "; it looks truncated" if exc.pos >= len(data) - 1 else ""
+        # A string left open can only end at the end of the data: cut off, like a short read.
+        cut = exc.pos >= len(data) - 1 or exc.msg.startswith("Unterminated string")
+        hint = "; it looks truncated" if cut else ""
         raise PayloadError(f"{what} is not valid JSON ({exc.msg}: line {exc.lineno} "
                            f"column {exc.colno}{hint})") from exc
     except ValueError as exc:
