@@ -172,7 +172,11 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
 
     p = _command(sub, "comment", "post or update the pull-request comment")
     p.add_argument("report", metavar="REPORT.json", help="a report written by check --report-json")
-    p.add_argument("--key", help="marker key of the comment (default: derived from the paths)")
+    p.add_argument(
+        "--key",
+        help="marker key of the comment (default: workflow, job and Datadog site; "
+        "the action derives one from its inputs)",
+    )
     p.set_defaults(run=cmd_comment)
     return parser
 
@@ -278,12 +282,12 @@ def _emit_reports(args: argparse.Namespace, ctx: Context, report: Report, fmt: s
 
 
 def _link_base(env: Mapping[str, str]) -> str | None:
-    """Where spec lines link to in Markdown: the commit's blob view on GitHub, when known."""
-    parts = [env.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")]
-    if not all(parts):
-        return None
-    server, repository, sha = parts
-    return f"{server.rstrip('/')}/{repository}/blob/{sha}/"
+    """Where spec lines link to in Markdown: the reviewed commit on GitHub, when known."""
+    if not env.get("GITHUB_REPOSITORY"):
+        return None  # not on GitHub: don't pay for importing the GitHub client
+    from driftcheck.github import link_base_from_env
+
+    return link_base_from_env(env)
 
 
 def cmd_snapshot(args: argparse.Namespace, ctx: Context) -> ExitCode:

@@ -35,15 +35,23 @@ def credentials_from_env(env: Mapping[str, str]) -> Credentials:
     api_key = env.get("DD_API_KEY", "").strip()
     app_name = "DD_APP_KEY" if env.get("DD_APP_KEY", "").strip() else "DD_APPLICATION_KEY"
     app_key = env.get(app_name, "").strip()
-    missing = [name for name, value in (("DD_API_KEY", api_key),
-                                        ("DD_APP_KEY (or DD_APPLICATION_KEY)", app_key))
-               if not value]
+    missing = [
+        name
+        for name, value in (
+            ("DD_API_KEY", api_key),
+            ("DD_APP_KEY (or DD_APPLICATION_KEY)", app_key),
+        )
+        if not value
+    ]
     if missing:
         raise LiveReadError(
             f"missing Datadog credentials: set {' and '.join(missing)} in the environment "
-            "(an API key and an application key with access to Product Analytics)")
+            "(an API key and an application key with access to Product Analytics)"
+        )
     for name, value in (("DD_API_KEY", api_key), (app_name, app_key)):
         if not _HEADER_SAFE.fullmatch(value):
-            raise LiveReadError(f"{name} contains spaces, control or non-ASCII characters and "
-                                "cannot be sent; copy the key again")
+            raise LiveReadError(
+                f"{name} contains spaces, control or non-ASCII characters and "
+                "cannot be sent; copy the key again"
+            )
     return Credentials(api_key=api_key, app_key=app_key)

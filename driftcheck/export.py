@@ -57,9 +57,22 @@ _HIDDEN = "\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 _NOT_PLAIN = re.compile(f"[^{_PRINTABLE}]|[{_HIDDEN}]")
 _NOT_LITERAL = re.compile(f"[^\t\n{_PRINTABLE}]|[{_HIDDEN}]")
 _TO_ESCAPE = re.compile(f'[^{_PRINTABLE}]|[{_HIDDEN}"\\\\]')
-_NAMED = {"\0": "0", "\a": "a", "\b": "b", "\t": "t", "\n": "n", "\v": "v", "\f": "f",
-          "\r": "r", "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N", "\u2028": "L",
-          "\u2029": "P"}
+_NAMED = {
+    "\0": "0",
+    "\a": "a",
+    "\b": "b",
+    "\t": "t",
+    "\n": "n",
+    "\v": "v",
+    "\f": "f",
+    "\r": "r",
+    "\x1b": "e",
+    '"': '"',
+    "\\": "\\",
+    "\x85": "N",
+    "\u2028": "L",
+    "\u2029": "P",
+}
 _FIRST_NOT_PLAIN = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _NOT_IN_FLOW = frozenset(",[]{}:?")
 _RESOLVER = yaml.resolver.Resolver()
@@ -67,7 +80,8 @@ _RESOLVER = yaml.resolver.Resolver()
 _OTHER_READERS = re.compile(
     r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?"
     r"|\.[0-9][0-9_]*([eE][-+]?[0-9]+)?|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?"
-    r"|\.(inf|Inf|INF)|\.(nan|NaN|NAN))|[yYnN]")
+    r"|\.(inf|Inf|INF)|\.(nan|NaN|NAN))|[yYnN]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -75,8 +89,11 @@ def _escape(match: re.Match[str]) -> str:
     if char in _NAMED:
         return "\\" + _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02X}" if code <= 0xFF else (
-        f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    return (
+        f"\\x{code:02X}"
+        if code <= 0xFF
+        else (f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    )
 
 
 def _is_plain(text: str, *, flow: bool) -> bool:
@@ -175,10 +192,12 @@ def _entry_lines(key: str, entries: list[_Entry], indent: int, *, spaced: bool) 
         if entry.left_out:
             names = ", ".join(map(_note, entry.left_out))
             them = "it" if len(entry.left_out) == 1 else "them"
-            lines.append(f"{' ' * (indent + 2)}# Datadog also returned {names}: not written, "
-                         f"spec format v1 has no key for {them}")
+            lines.append(
+                f"{' ' * (indent + 2)}# Datadog also returned {names}: not written, "
+                f"spec format v1 has no key for {them}"
+            )
         body = [line for k, v in entry.attributes.items() for line in _lines(k, v, indent + 4)]
-        body[0] = " " * (indent + 2) + "- " + body[0][indent + 4:]
+        body[0] = " " * (indent + 2) + "- " + body[0][indent + 4 :]
         lines += body
     return lines
 
@@ -279,13 +298,18 @@ def _connection(raw: Any, where: str) -> _Entry:
     attributes: dict[str, Any] = {
         "id": _text(raw, "id", where, required=True),
         "type": _text(raw, "type", where, required=True),
-        "join": {k: _text(join, k, f"{where}, join", required=True) for k in JOIN_KEYS}}
+        "join": {k: _text(join, k, f"{where}, join", required=True) for k in JOIN_KEYS},
+    }
     if raw.get("metadata") is not None:
         metadata = _mapping(raw["metadata"], where, "metadata")
-        attributes["metadata"] = {_checked(k, where, "metadata key"): _checked(
-            v, where, f"metadata.{k}") for k, v in metadata.items()}
-    fields = [_field(f, f"{where}, field {n}")
-              for n, f in enumerate(_items(raw.get("fields"), where, "fields"), 1)]
+        attributes["metadata"] = {
+            _checked(k, where, "metadata key"): _checked(v, where, f"metadata.{k}")
+            for k, v in metadata.items()
+        }
+    fields = [
+        _field(f, f"{where}, field {n}")
+        for n, f in enumerate(_items(raw.get("fields"), where, "fields"), 1)
+    ]
     _unique(fields, "field id", where)
     attributes["fields"] = fields
     left_out = [str(k) for k in raw if k not in CONNECTION_KEYS]
@@ -303,15 +327,19 @@ def _schema() -> tuple[str, tuple[str, ...]]:
     return schema["$id"], tuple(schema["properties"]["entities"]["propertyNames"]["enum"])
 
 
-def _render(entity: str, connections: Sequence[Mapping[str, Any]], *, site: str, read_at: str,
-            version: str) -> tuple[str, dict[str, Any]]:
+def _render(
+    entity: str, connections: Sequence[Mapping[str, Any]], *, site: str, read_at: str, version: str
+) -> tuple[str, dict[str, Any]]:
     schema_id, allowed = _schema()
     if entity not in allowed:
         raise _fail(f"entity {entity!r}", "spec format v1 has entities " + ", ".join(allowed))
     entries = [_connection(c, f"connection {n}") for n, c in enumerate(connections, 1)]
     _unique(entries, "connection id", f"entity {entity!r}")
-    body: dict[str, Any] = {"unmanaged_connections": "fail", "unmanaged_fields": "fail",
-                            "connections": entries}
+    body: dict[str, Any] = {
+        "unmanaged_connections": "fail",
+        "unmanaged_fields": "fail",
+        "connections": entries,
+    }
     lines = [
         f"# yaml-language-server: $schema={schema_id}",
         "#",
@@ -330,8 +358,9 @@ def _render(entity: str, connections: Sequence[Mapping[str, Any]], *, site: str,
     return "\n".join(lines) + "\n", document
 
 
-def render_spec(entity: str, connections: Sequence[Mapping[str, Any]], *, site: str,
-                read_at: str, version: str) -> str:
+def render_spec(
+    entity: str, connections: Sequence[Mapping[str, Any]], *, site: str, read_at: str, version: str
+) -> str:
     """The text of a spec file declaring ``connections`` (as the API lists them) of ``entity``.
 
     Raises :class:`UnexportableState` when spec format v1 cannot express them (a required
@@ -345,8 +374,10 @@ def _verify(path: str, text: str, document: dict[str, Any]) -> None:
     loaded = yamlpos.load(text)
     problems = [*schema_problems(path, loaded), *check_rules([(path, loaded)])]
     if problems or loaded != document:
-        raise RuntimeError(f"{path}: the exported YAML does not load back as the live state "
-                           f"({problems[0].message if problems else 'values differ'})")
+        raise RuntimeError(
+            f"{path}: the exported YAML does not load back as the live state "
+            f"({problems[0].message if problems else 'values differ'})"
+        )
 
 
 def export_specs(state: LiveState, out_dir: str, *, force: bool) -> ExportResult:
@@ -362,8 +393,13 @@ def export_specs(state: LiveState, out_dir: str, *, force: bool) -> ExportResult
             failed.append((entity, f"{read.error or 'could not be read'}; no spec written"))
             continue
         try:
-            text, document = _render(entity, read.connections, site=state.site,
-                                     read_at=state.read_at, version=__version__)
+            text, document = _render(
+                entity,
+                read.connections,
+                site=state.site,
+                read_at=state.read_at,
+                version=__version__,
+            )
         except UnexportableState as exc:
             failed.append((entity, f"{exc}; no spec written"))
             continue
@@ -382,10 +418,10 @@ def _prepare(out_dir: str, paths: list[str], *, force: bool) -> None:
     existing = [path for path in paths if os.path.lexists(path)]
     if existing and not force:
         files = "file exists" if len(existing) == 1 else "files exist"
-        raise OutputError(f"{', '.join(existing)}: {files}; nothing was written; "
-                          "use --force to overwrite")
+        raise OutputError(
+            f"{', '.join(existing)}: {files}; nothing was written; use --force to overwrite"
+        )
     try:
         os.makedirs(out_dir or ".", exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the directory: "
-                          f"{exc.strerror or exc}") from exc
+        raise OutputError(f"{out_dir}: cannot create the directory: {exc.strerror or exc}") from exc

@@ -58,9 +58,15 @@ class PullRequest:
     number: int
 
 
-def post_comment(report_path: str, *, key: str | None, env: Mapping[str, str], log: Log,
-                 sleep: Callable[[float], None] = time.sleep,
-                 timeout: tuple[float, float] = TIMEOUT) -> CommentOutcome:
+def post_comment(
+    report_path: str,
+    *,
+    key: str | None,
+    env: Mapping[str, str],
+    log: Log,
+    sleep: Callable[[float], None] = time.sleep,
+    timeout: tuple[float, float] = TIMEOUT,
+) -> CommentOutcome:
     """Create or update the pull-request comment for the report at ``report_path``.
 
     Raises :class:`UsageError` only for a missing or invalid report; everything that goes
@@ -75,8 +81,9 @@ def post_comment(report_path: str, *, key: str | None, env: Mapping[str, str], l
         pr = pull_request_from_env(env)
         token = env.get("GITHUB_TOKEN", "").strip()
         if not token:
-            raise GitHubFailure("GITHUB_TOKEN is not set (pass env: GITHUB_TOKEN: "
-                                 "${{ github.token }})")
+            raise GitHubFailure(
+                "GITHUB_TOKEN is not set (pass env: GITHUB_TOKEN: ${{ github.token }})"
+            )
         marker = marker_for(key or default_key(env, report))
         body = comment_body(report, marker, link_base_from_env(env))
         api = GitHubClient(pr.api_url, token, sleep=sleep, timeout=timeout, log=log)
@@ -102,8 +109,10 @@ def read_report(path: str) -> Report:
     try:
         return load_report(text)
     except (ValueError, KeyError, TypeError, DriftcheckError) as exc:
-        raise UsageError(f"{path}: not a driftcheck JSON report ({exc}); write one with "
-                         "'driftcheck check --report-json FILE'") from exc
+        raise UsageError(
+            f"{path}: not a driftcheck JSON report ({exc}); write one with "
+            "'driftcheck check --report-json FILE'"
+        ) from exc
 
 
 def pull_request_from_env(env: Mapping[str, str]) -> PullRequest:
@@ -114,8 +123,9 @@ def pull_request_from_env(env: Mapping[str, str]) -> PullRequest:
     try:
         number = _event(env)["pull_request"]["number"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise GitHubFailure("cannot read the pull request number from GITHUB_EVENT_PATH "
-                            f"({type(exc).__name__})") from exc
+        raise GitHubFailure(
+            f"cannot read the pull request number from GITHUB_EVENT_PATH ({type(exc).__name__})"
+        ) from exc
     if not isinstance(number, int) or isinstance(number, bool):
         raise GitHubFailure("the event payload holds no pull request number")
     api_url = checked_api_url(env.get("GITHUB_API_URL") or "https://api.github.com")
@@ -197,22 +207,26 @@ def _width(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def upsert(api: GitHubClient, pr: PullRequest, marker: str, body: str, *,
-           drifted: bool) -> CommentOutcome:
+def upsert(
+    api: GitHubClient, pr: PullRequest, marker: str, body: str, *, drifted: bool
+) -> CommentOutcome:
     """Create, update or keep the comment that starts with ``marker``."""
     found = find_comment(api, pr, marker)
     where = f"pull request #{pr.number}"
     if found is None:
         if not drifted:
-            return CommentOutcome(f"in sync and no earlier driftcheck comment on {where}: "
-                                  "nothing to post")
-        created = api.call("POST", f"/repos/{pr.repository}/issues/{pr.number}/comments",
-                           {"body": body})
+            return CommentOutcome(
+                f"in sync and no earlier driftcheck comment on {where}: nothing to post"
+            )
+        created = api.call(
+            "POST", f"/repos/{pr.repository}/issues/{pr.number}/comments", {"body": body}
+        )
         return CommentOutcome(f"created the comment on {where}{_html_url(created)}")
     if _head(str(found.get("body") or "")) == _head(body):  # same marker, same digest
         return CommentOutcome(f"the comment on {where} is up to date{_html_url(found)}")
-    updated = api.call("PATCH", f"/repos/{pr.repository}/issues/comments/{found['id']}",
-                       {"body": body})
+    updated = api.call(
+        "PATCH", f"/repos/{pr.repository}/issues/comments/{found['id']}", {"body": body}
+    )
     verb = "updated" if drifted else "updated (back in sync)"
     return CommentOutcome(f"{verb} the comment on {where}{_html_url(updated)}")
 
@@ -225,8 +239,9 @@ def find_comment(api: GitHubClient, pr: PullRequest, marker: str) -> dict[str, A
             return None
         answer = api.call("GET", url)
         if not isinstance(answer.data, list):
-            raise GitHubFailure("GitHub answered the comment list with something other "
-                                "than a JSON list")
+            raise GitHubFailure(
+                "GitHub answered the comment list with something other than a JSON list"
+            )
         for comment in answer.data:
             if isinstance(comment, dict) and str(comment.get("body") or "").startswith(marker):
                 if not isinstance(comment.get("id"), int):

@@ -76,14 +76,25 @@ class _Bearer(requests.auth.AuthBase):
 class GitHubClient:
     """One session to the REST API at ``base`` (github.com or a GitHub Enterprise Server)."""
 
-    def __init__(self, base: str, token: str, *, sleep: Callable[[float], None],
-                 timeout: tuple[float, float], log: Log) -> None:
+    def __init__(
+        self,
+        base: str,
+        token: str,
+        *,
+        sleep: Callable[[float], None],
+        timeout: tuple[float, float],
+        log: Log,
+    ) -> None:
         self.base, self.sleep, self.timeout, self.log = base, sleep, timeout, log
         self.session = requests.Session()
         self.session.auth = _Bearer(token)
-        self.session.headers.update({"Accept": "application/vnd.github+json",
-                                     "X-GitHub-Api-Version": "2022-11-28",
-                                     "User-Agent": f"driftcheck/{__version__}"})
+        self.session.headers.update(
+            {
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "User-Agent": f"driftcheck/{__version__}",
+            }
+        )
         self.waited = 0.0
 
     def close(self) -> None:
@@ -118,8 +129,9 @@ class GitHubClient:
             return _Retry(backoff(attempt + 1), reason)
         self.log(f"github: {shown} -> HTTP {response.status_code}")
         if response.status_code < 300:
-            return Answer(response.status_code, _json(response),
-                          response.links.get("next", {}).get("url"))
+            return Answer(
+                response.status_code, _json(response), response.links.get("next", {}).get("url")
+            )
         wait = _retry_wait(response, attempt)
         if wait is None:
             raise GitHubFailure(f"{shown}: {_describe(response)}")
@@ -129,9 +141,14 @@ class GitHubClient:
 def _retry_wait(response: requests.Response, attempt: int) -> float | None:
     """Seconds to wait before retrying, or None when retrying cannot help."""
     headers, status = response.headers, response.status_code
-    rate_limited = status == 429 or (status == 403 and (
-        "retry-after" in headers or headers.get("x-ratelimit-remaining") == "0"
-        or "rate limit" in _message(response).lower()))
+    rate_limited = status == 429 or (
+        status == 403
+        and (
+            "retry-after" in headers
+            or headers.get("x-ratelimit-remaining") == "0"
+            or "rate limit" in _message(response).lower()
+        )
+    )
     if not rate_limited and status not in (500, 502, 503, 504):
         return None
     after = parse_retry_after(headers.get("retry-after"), dt.datetime.now(dt.UTC))
@@ -148,8 +165,10 @@ def _describe(response: requests.Response) -> str:
     status, message = response.status_code, _message(response)
     text = f"HTTP {status}" + (f" ({message})" if message else "")
     if status in (403, 404):
-        return (f"{text}: the token may not write comments here; a pull request from a fork "
-                "gets a read-only token, otherwise grant 'pull-requests: write'")
+        return (
+            f"{text}: the token may not write comments here; a pull request from a fork "
+            "gets a read-only token, otherwise grant 'pull-requests: write'"
+        )
     if status == 401:
         return f"{text}: GITHUB_TOKEN was refused"
     return text

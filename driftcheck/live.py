@@ -46,8 +46,14 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
 MAX_BODY_BYTES = 32 * 1024 * 1024
 _SENSITIVE_HEADER = re.compile("key|auth|token|cookie", re.IGNORECASE)
-_LOGGED_RESPONSE_HEADERS = ("content-type", "retry-after", "x-ratelimit-limit",
-                            "x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-name")
+_LOGGED_RESPONSE_HEADERS = (
+    "content-type",
+    "retry-after",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-ratelimit-name",
+)
 
 
 def read_live(
@@ -72,11 +78,19 @@ def read_live(
     wanted = tuple(dict.fromkeys(entities))
     read_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     http = session if session is not None else _new_session(workers)
-    reader = _Reader(target=target, credentials=credentials, session=http,
-                     deadline=Deadline.after(timeout, clock), timeout=timeout,
-                     gate=RateGate(clock, sleep), sleep=sleep, log=_SafeLog(log, credentials))
-    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(wanted))),
-                              thread_name_prefix="driftcheck-read")
+    reader = _Reader(
+        target=target,
+        credentials=credentials,
+        session=http,
+        deadline=Deadline.after(timeout, clock),
+        timeout=timeout,
+        gate=RateGate(clock, sleep),
+        sleep=sleep,
+        log=_SafeLog(log, credentials),
+    )
+    pool = ThreadPoolExecutor(
+        max_workers=max(1, min(workers, len(wanted))), thread_name_prefix="driftcheck-read"
+    )
     try:
         reads = list(pool.map(reader.read, wanted))
     finally:
@@ -88,8 +102,9 @@ def read_live(
 
 def _new_session(workers: int) -> requests.Session:
     session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, workers),
-                                            max_retries=0)
+    adapter = requests.adapters.HTTPAdapter(
+        pool_connections=1, pool_maxsize=max(1, workers), max_retries=0
+    )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -111,8 +126,10 @@ class _SafeLog:
 
 def redact_headers(headers: Mapping[str, str]) -> str:
     """Headers for a log line, with every credential-like value replaced by ``***``."""
-    return ", ".join(f"{name}: {MASK if _SENSITIVE_HEADER.search(name) else value}"
-                     for name, value in headers.items())
+    return ", ".join(
+        f"{name}: {MASK if _SENSITIVE_HEADER.search(name) else value}"
+        for name, value in headers.items()
+    )
 
 
 class _BodyProblem(Exception):
@@ -136,29 +153,39 @@ class _Reader:
         host = urlsplit(self.target.base_url).hostname or ""
         # A proxy from the environment must not see the keys of a plain-http loopback target.
         self.proxies: dict[str, Any] | None = (
-            {"http": None, "https": None, "all": None} if is_loopback(host) else None)
-        self.headers = {"DD-API-KEY": self.credentials.api_key,
-                        "DD-APPLICATION-KEY": self.credentials.app_key,
-                        "Accept": "application/json", "User-Agent": USER_AGENT}
+            {"http": None, "https": None, "all": None} if is_loopback(host) else None
+        )
+        self.headers = {
+            "DD-API-KEY": self.credentials.api_key,
+            "DD-APPLICATION-KEY": self.credentials.app_key,
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
 
     def read(self, entity: str) -> EntityRead:
         try:
             return EntityRead(entity=entity, connections=self._fetch(entity))
         except GiveUp as stop:
             message = stop.render(entity, self.target)
-            return EntityRead(entity=entity, connections=None,
-                              error=redact(message, self.credentials.secrets))
+            return EntityRead(
+                entity=entity, connections=None, error=redact(message, self.credentials.secrets)
+            )
 
     def _fetch(self, entity: str) -> tuple[Mapping[str, Any], ...]:
         last: Answer | None = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             if not self.gate.wait(self.deadline):
-                raise GiveUp(last or Answer.rate_limited_elsewhere(), attempt - 1,
-                             f"the rate limit resets after the --timeout deadline of "
-                             f"{self.timeout:g} s")
+                raise GiveUp(
+                    last or Answer.rate_limited_elsewhere(),
+                    attempt - 1,
+                    f"the rate limit resets after the --timeout deadline of {self.timeout:g} s",
+                )
             if self.deadline.remaining() <= 0:
-                raise GiveUp(last or Answer.no_time(), attempt - 1,
-                             f"the --timeout deadline of {self.timeout:g} s was reached")
+                raise GiveUp(
+                    last or Answer.no_time(),
+                    attempt - 1,
+                    f"the --timeout deadline of {self.timeout:g} s was reached",
+                )
             answer = self._attempt(entity, attempt)
             if not isinstance(answer, Answer):
                 return answer
@@ -175,42 +202,65 @@ class _Reader:
         if answer.status == 429:
             self.gate.close_for(wait)  # every worker waits, not just this one
         if wait >= self.deadline.remaining():
-            raise GiveUp(answer, attempt, f"the next retry (in {wait:.1f} s) would pass the "
-                         f"--timeout deadline of {self.timeout:g} s")
-        self.log(f"{entity}: {answer.summary()}; retrying in {wait:.1f} s "
-                 f"(attempt {attempt + 1} of {MAX_ATTEMPTS})")
+            raise GiveUp(
+                answer,
+                attempt,
+                f"the next retry (in {wait:.1f} s) would pass the "
+                f"--timeout deadline of {self.timeout:g} s",
+            )
+        self.log(
+            f"{entity}: {answer.summary()}; retrying in {wait:.1f} s "
+            f"(attempt {attempt + 1} of {MAX_ATTEMPTS})"
+        )
         if answer.status != 429:
             self.sleep(wait)
 
     def _attempt(self, entity: str, attempt: int) -> tuple[Mapping[str, Any], ...] | Answer:
-        url = (f"{self.target.base_url}/api/v2/product-analytics/"
-               f"{quote(entity, safe='')}/mapping/connections")
+        url = (
+            f"{self.target.base_url}/api/v2/product-analytics/"
+            f"{quote(entity, safe='')}/mapping/connections"
+        )
         remaining = self.deadline.remaining()
         timeouts = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
-        self.log(f"GET {url} (attempt {attempt} of {MAX_ATTEMPTS}, timeouts "
-                 f"{timeouts[0]:.1f}/{timeouts[1]:.1f} s) {redact_headers(self.headers)}")
+        self.log(
+            f"GET {url} (attempt {attempt} of {MAX_ATTEMPTS}, timeouts "
+            f"{timeouts[0]:.1f}/{timeouts[1]:.1f} s) {redact_headers(self.headers)}"
+        )
         started = time.monotonic()
         try:
-            with self.session.get(url, headers=self.headers, timeout=timeouts, stream=True,
-                                  allow_redirects=False, proxies=self.proxies) as response:
+            with self.session.get(
+                url,
+                headers=self.headers,
+                timeout=timeouts,
+                stream=True,
+                allow_redirects=False,
+                proxies=self.proxies,
+            ) as response:
                 body = self._body(response)
         except (requests.RequestException, _BodyProblem) as exc:
             self.log(f"{entity}: request failed: {type(exc).__name__}")
             return _answer_for_exception(exc, timeouts[1], self.target)
         headers = response.headers
-        self.log(f"{entity}: HTTP {response.status_code} in {time.monotonic() - started:.2f} s, "
-                 f"{len(body)} bytes; " + redact_headers(
-                     {k: headers[k] for k in _LOGGED_RESPONSE_HEADERS if k in headers}))
+        self.log(
+            f"{entity}: HTTP {response.status_code} in {time.monotonic() - started:.2f} s, "
+            f"{len(body)} bytes; "
+            + redact_headers({k: headers[k] for k in _LOGGED_RESPONSE_HEADERS if k in headers})
+        )
         if 200 <= response.status_code < 300:
             try:
                 return connections_from_response(parse_json(body))
             except ValueError as exc:
-                return answer_for_response(response.status_code, headers, body, self.target,
-                                           entity, problem=str(exc))
-        hint = server_hint(headers.get("X-RateLimit-Reset") if response.status_code == 429
-                           else None, headers.get("Retry-After"), dt.datetime.now(dt.UTC))
-        return answer_for_response(response.status_code, headers, body, self.target, entity,
-                                   hint=hint)
+                return answer_for_response(
+                    response.status_code, headers, body, self.target, entity, problem=str(exc)
+                )
+        hint = server_hint(
+            headers.get("X-RateLimit-Reset") if response.status_code == 429 else None,
+            headers.get("Retry-After"),
+            dt.datetime.now(dt.UTC),
+        )
+        return answer_for_response(
+            response.status_code, headers, body, self.target, entity, hint=hint
+        )
 
     def _body(self, response: requests.Response) -> bytes:
         chunks: list[bytes] = []
@@ -220,8 +270,9 @@ class _Reader:
             if size > MAX_BODY_BYTES:
                 raise _BodyProblem(f"the body is larger than {MAX_BODY_BYTES} bytes")
             if self.deadline.remaining() <= 0:
-                raise _BodyProblem(f"the body was still arriving at the --timeout deadline "
-                                   f"of {self.timeout:g} s")
+                raise _BodyProblem(
+                    f"the body was still arriving at the --timeout deadline of {self.timeout:g} s"
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -231,12 +282,22 @@ def _answer_for_exception(exc: Exception, read_timeout: float, target: Target) -
     if isinstance(exc, _BodyProblem):
         return Answer(None, str(exc), "Raise --timeout, or check --site and --api-url")
     if isinstance(exc, requests.exceptions.SSLError):
-        return Answer(None, "the TLS handshake failed (certificate or proxy problem)",
-                      "Check the proxy and the CA bundle (REQUESTS_CA_BUNDLE)")
+        return Answer(
+            None,
+            "the TLS handshake failed (certificate or proxy problem)",
+            "Check the proxy and the CA bundle (REQUESTS_CA_BUNDLE)",
+        )
     if isinstance(exc, requests.Timeout):
-        return Answer(None, f"no answer within {read_timeout:.1f} s", network_advice(target),
-                      retryable=True)
-    if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                        requests.exceptions.ContentDecodingError)):
+        return Answer(
+            None, f"no answer within {read_timeout:.1f} s", network_advice(target), retryable=True
+        )
+    if isinstance(
+        exc,
+        (
+            requests.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ),
+    ):
         return Answer(None, connection_reason(exc), network_advice(target), retryable=True)
     return Answer(None, f"the request failed ({type(exc).__name__})", DEBUG_ADVICE)

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 from driftcheck.payload import describe_bad_body, describe_error_body
 from driftcheck.sites import GOV_SITES, Target
 
-RATE_ADVICE = ("Datadog's rate limit for this organisation was reached: wait a minute and retry, "
-               "or raise --timeout so that driftcheck can wait for the limit to reset")
+RATE_ADVICE = (
+    "Datadog's rate limit for this organisation was reached: wait a minute and retry, "
+    "or raise --timeout so that driftcheck can wait for the limit to reset"
+)
 DEBUG_ADVICE = "--debug shows the requests and responses (keys masked)"
 
 
@@ -39,13 +41,17 @@ class Answer:
 
     @classmethod
     def rate_limited_elsewhere(cls) -> Answer:
-        return cls(None, "not sent: another request of this run was rate limited (HTTP 429)",
-                   RATE_ADVICE)
+        return cls(
+            None, "not sent: another request of this run was rate limited (HTTP 429)", RATE_ADVICE
+        )
 
     @classmethod
     def no_time(cls) -> Answer:
-        return cls(None, "not sent: no time was left",
-                   "Raise --timeout, or read fewer entities at once (--entity)")
+        return cls(
+            None,
+            "not sent: no time was left",
+            "Raise --timeout, or read fewer entities at once (--entity)",
+        )
 
 
 class GiveUp(Exception):
@@ -70,39 +76,65 @@ class GiveUp(Exception):
         return f"{text}. {answer.advice}"
 
 
-def answer_for_response(status: int, headers: Mapping[str, str], body: bytes, target: Target,
-                        entity: str, *, problem: str = "", hint: float | None = None) -> Answer:
+def answer_for_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    target: Target,
+    entity: str,
+    *,
+    problem: str = "",
+    hint: float | None = None,
+) -> Answer:
     """The answer for a response that brought no usable connections."""
     content_type = headers.get("Content-Type", "")
     if 200 <= status < 300:
-        return Answer(status, "but " + describe_bad_body(body, content_type, problem),
-                      "This is not a list-connections response: check that --site or --api-url "
-                      f"points at the Datadog API; {DEBUG_ADVICE}")
+        return Answer(
+            status,
+            "but " + describe_bad_body(body, content_type, problem),
+            "This is not a list-connections response: check that --site or --api-url "
+            f"points at the Datadog API; {DEBUG_ADVICE}",
+        )
     said = describe_error_body(body, content_type)
     if status == 429:
         return Answer(status, "rate limited", RATE_ADVICE, retryable=True, hint=hint, said=said)
     if status >= 500:
-        return Answer(status, "a server error", "Datadog had a server error: retry later "
-                      "(https://status.datadoghq.com), or raise --timeout", retryable=True,
-                      hint=hint, said=said)
+        return Answer(
+            status,
+            "a server error",
+            "Datadog had a server error: retry later "
+            "(https://status.datadoghq.com), or raise --timeout",
+            retryable=True,
+            hint=hint,
+            said=said,
+        )
     if 300 <= status < 400:
         where = headers.get("Location", "")
-        return Answer(status, f"redirected to {where!r}" if where else "a redirect",
-                      "driftcheck does not follow redirects, so that the keys never go to "
-                      "another host: give the API host of your site with --site, or the final "
-                      "URL with --api-url", said="")
+        return Answer(
+            status,
+            f"redirected to {where!r}" if where else "a redirect",
+            "driftcheck does not follow redirects, so that the keys never go to "
+            "another host: give the API host of your site with --site, or the final "
+            "URL with --api-url",
+            said="",
+        )
     return Answer(status, _problem_4xx(status), _advice_4xx(status, target, entity), said=said)
 
 
 def _problem_4xx(status: int) -> str:
-    return {401: "the keys were not accepted", 403: "the keys may not read data connections",
-            404: "no such entity or endpoint"}.get(status, "the request was refused")
+    return {
+        401: "the keys were not accepted",
+        403: "the keys may not read data connections",
+        404: "no such entity or endpoint",
+    }.get(status, "the request was refused")
 
 
 def _advice_4xx(status: int, target: Target, entity: str) -> str:
-    keys = (f"set DD_API_KEY to an API key and DD_APP_KEY (or DD_APPLICATION_KEY) to an "
-            f"application key of the same organisation on {target.site}; the application key "
-            "needs access to Product Analytics")
+    keys = (
+        f"set DD_API_KEY to an API key and DD_APP_KEY (or DD_APPLICATION_KEY) to an "
+        f"application key of the same organisation on {target.site}; the application key "
+        "needs access to Product Analytics"
+    )
     if status == 401:
         return f"Check the keys: {keys}"
     if status == 403:
@@ -110,26 +142,34 @@ def _advice_4xx(status: int, target: Target, entity: str) -> str:
     if status == 404:
         gov = ", ".join(GOV_SITES)
         if target.is_gov:
-            return (f"Product Analytics is not offered on the government site {target.site}; "
-                    f"the entity {entity!r} may also not exist")
-        return (f"The entity {entity!r} does not exist (Product Analytics knows users and "
-                "accounts), or the endpoint is not available on this site (Product Analytics "
-                f"is not offered on the government sites {gov}); check the entity and --site")
+            return (
+                f"Product Analytics is not offered on the government site {target.site}; "
+                f"the entity {entity!r} may also not exist"
+            )
+        return (
+            f"The entity {entity!r} does not exist (Product Analytics knows users and "
+            "accounts), or the endpoint is not available on this site (Product Analytics "
+            f"is not offered on the government sites {gov}); check the entity and --site"
+        )
     return f"Check the entity name and --site; {DEBUG_ADVICE}"
 
 
 def network_advice(target: Target) -> str:
     host = urlsplit(target.base_url).hostname or target.base_url
-    return (f"Check the network and that {host} is reachable (and HTTPS_PROXY, if a proxy is "
-            "needed); retry, or raise --timeout")
+    return (
+        f"Check the network and that {host} is reachable (and HTTPS_PROXY, if a proxy is "
+        "needed); retry, or raise --timeout"
+    )
 
 
 def connection_reason(exc: BaseException) -> str:
     """A short reason for a connection failure, found in the chain of wrapped exceptions."""
     chain = _chain(exc)
     names = {type(e).__name__ for e in chain}
-    if any(isinstance(e, TimeoutError) for e in chain) or names & {"ReadTimeoutError",
-                                                                  "ConnectTimeoutError"}:
+    if any(isinstance(e, TimeoutError) for e in chain) or names & {
+        "ReadTimeoutError",
+        "ConnectTimeoutError",
+    }:
         return "timed out"
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return "connection refused"
@@ -150,8 +190,12 @@ def _chain(exc: BaseException) -> list[BaseException]:
         if current in found:
             continue
         found.append(current)
-        linked = [*current.args, getattr(current, "reason", None),
-                  current.__cause__, current.__context__]
+        linked = [
+            *current.args,
+            getattr(current, "reason", None),
+            current.__cause__,
+            current.__context__,
+        ]
         todo.extend(item for item in linked if isinstance(item, BaseException))
     return found
 

@@ -37,8 +37,9 @@ def parse_json(data: bytes | str, what: str = "the body") -> Any:
         # A string left open can only end at the end of the data: cut off, like a short read.
         cut = exc.pos >= len(data) - 1 or exc.msg.startswith("Unterminated string")
         hint = "; it looks truncated" if cut else ""
-        raise PayloadError(f"{what} is not valid JSON ({exc.msg}: line {exc.lineno} "
-                           f"column {exc.colno}{hint})") from exc
+        raise PayloadError(
+            f"{what} is not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno}{hint})"
+        ) from exc
     except ValueError as exc:
         raise PayloadError(f"{what} is not valid JSON ({exc})") from exc
 
@@ -92,8 +93,9 @@ def _objects_with_ids(value: Any, where: str) -> list[dict[str, Any]]:
             raise PayloadError(f"{where}[{index}] is {_kind(item)}, expected an object")
         ident = item.get("id")
         if not isinstance(ident, str) or not ident:
-            raise PayloadError(f"{where}[{index}].id is {_show(ident)}, expected a non-empty "
-                               "string")
+            raise PayloadError(
+                f"{where}[{index}].id is {_show(ident)}, expected a non-empty string"
+            )
         if ident in seen:
             raise PayloadError(f"{where}[{index}].id {ident!r} appears twice")
         seen.add(ident)
@@ -145,8 +147,15 @@ def _clip(text: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-             int: "a number", float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 

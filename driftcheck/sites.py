@@ -61,8 +61,10 @@ def _site_name(raw: str) -> str:
         if text.removeprefix(prefix) in SITES:
             return text.removeprefix(prefix)
     valid = ", ".join(SITES)
-    raise UsageError(f"unknown Datadog site {raw!r}; valid sites: {valid} "
-                     "(also written as the app. or api. host, e.g. app.datadoghq.eu)")
+    raise UsageError(
+        f"unknown Datadog site {raw!r}; valid sites: {valid} "
+        "(also written as the app. or api. host, e.g. app.datadoghq.eu)"
+    )
 
 
 def _from_api_url(raw: str) -> Target:
@@ -74,17 +76,23 @@ def _from_api_url(raw: str) -> Target:
     except ValueError as exc:
         raise UsageError(f"--api-url {raw!r} is not a valid URL: {exc}") from exc
     if parts.scheme not in ("https", "http") or not host:
-        raise UsageError(f"--api-url {raw!r} must be an https:// URL with a host "
-                         "(http:// only to a loopback address)")
+        raise UsageError(
+            f"--api-url {raw!r} must be an https:// URL with a host "
+            "(http:// only to a loopback address)"
+        )
     if parts.username is not None or parts.password is not None:
-        raise UsageError("--api-url must not contain a user name or password; "
-                         "driftcheck sends the keys from DD_API_KEY and DD_APP_KEY")
+        raise UsageError(
+            "--api-url must not contain a user name or password; "
+            "driftcheck sends the keys from DD_API_KEY and DD_APP_KEY"
+        )
     if parts.query or parts.fragment:
         raise UsageError(f"--api-url {raw!r} must not have a query or fragment")
     if parts.scheme == "http" and not is_loopback(host):
-        raise UsageError(f"--api-url {raw!r}: plain http:// is allowed only to a loopback address "
-                         "(127.0.0.1, ::1, localhost) so that the keys never cross a network "
-                         "in clear text; use https://")
+        raise UsageError(
+            f"--api-url {raw!r}: plain http:// is allowed only to a loopback address "
+            "(127.0.0.1, ::1, localhost) so that the keys never cross a network "
+            "in clear text; use https://"
+        )
     base = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
     return Target(base_url=base, site=base)
 

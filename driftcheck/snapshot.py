@@ -28,19 +28,24 @@ def render_snapshot(state: LiveState) -> str:
     """The snapshot text of ``state``, whose entities must all have been read."""
     failed = sorted(read.entity for read in state.entities.values() if not read.ok)
     if failed:
-        raise LiveReadError(f"no snapshot written: entity(ies) {', '.join(failed)} could not "
-                            "be read, and a snapshot must hold the complete live state")
+        raise LiveReadError(
+            f"no snapshot written: entity(ies) {', '.join(failed)} could not "
+            "be read, and a snapshot must hold the complete live state"
+        )
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "site": state.site,
         "read_at": state.read_at,
         "driftcheck_version": __version__,
-        "entities": {name: {"connections": list(read.connections or ())}
-                     for name, read in state.entities.items()},
+        "entities": {
+            name: {"connections": list(read.connections or ())}
+            for name, read in state.entities.items()
+        },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False,
-                      default=_plain) + "\n"
+    return (
+        json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False, default=_plain) + "\n"
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -75,9 +80,14 @@ def read_snapshot(path: str, entities: Sequence[str]) -> LiveState:
             reads[entity] = EntityRead(entity=entity, connections=saved[entity])
         else:
             held = ", ".join(sorted(saved)) or "no entities"
-            reads[entity] = EntityRead(entity=entity, connections=None, error=(
-                f"the snapshot {path} does not hold entity {entity!r} (it holds: {held}); "
-                f"write a new one with 'driftcheck snapshot --entity {entity} -o FILE'"))
+            reads[entity] = EntityRead(
+                entity=entity,
+                connections=None,
+                error=(
+                    f"the snapshot {path} does not hold entity {entity!r} (it holds: {held}); "
+                    f"write a new one with 'driftcheck snapshot --entity {entity} -o FILE'"
+                ),
+            )
     return LiveState(site=document["site"], read_at=document["read_at"], entities=reads)
 
 
@@ -88,8 +98,9 @@ def _load(path: str) -> dict[str, Any]:
             raise _invalid(path, f"larger than {MAX_SNAPSHOT_BYTES} bytes")
         data = file.read_bytes()
     except FileNotFoundError as exc:
-        raise LiveReadError(f"{path}: snapshot file not found; write one with "
-                            f"'driftcheck snapshot -o {path}'") from exc
+        raise LiveReadError(
+            f"{path}: snapshot file not found; write one with 'driftcheck snapshot -o {path}'"
+        ) from exc
     except OSError as exc:
         raise LiveReadError(f"{path}: cannot read the snapshot: {exc.strerror or exc}") from exc
     try:
@@ -101,20 +112,24 @@ def _load(path: str) -> dict[str, Any]:
 
 def _checked(path: str, document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise _invalid(path, f"it has no \"format\": \"{FORMAT}\" marker")
+        raise _invalid(path, f'it has no "format": "{FORMAT}" marker')
     version = document.get("format_version")
     if version != FORMAT_VERSION:
-        raise _invalid(path, f"format_version {version!r} is not supported by driftcheck "
-                       f"{__version__} (it reads version {FORMAT_VERSION}); write the snapshot "
-                       "again with this version, or upgrade driftcheck")
+        raise _invalid(
+            path,
+            f"format_version {version!r} is not supported by driftcheck "
+            f"{__version__} (it reads version {FORMAT_VERSION}); write the snapshot "
+            "again with this version, or upgrade driftcheck",
+        )
     for key in ("site", "read_at"):
         if not isinstance(document.get(key), str) or not document[key]:
             raise _invalid(path, f"{key!r} must be a non-empty string")
     try:
         dt.datetime.fromisoformat(document["read_at"])
     except ValueError as exc:
-        raise _invalid(path, "'read_at' must be an RFC 3339 time, e.g. "
-                       "2026-11-29T21:40:58Z") from exc
+        raise _invalid(
+            path, "'read_at' must be an RFC 3339 time, e.g. 2026-11-29T21:40:58Z"
+        ) from exc
     saved = document.get("entities")
     if not isinstance(saved, dict):
         raise _invalid(path, "'entities' must be an object of entity name -> connections")

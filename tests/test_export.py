@@ -30,8 +30,11 @@ READ_AT = "2026-11-29T21:40:58Z"
 
 
 def _conn(conn_id: str = "crm", **extra: Any) -> dict[str, Any]:
-    conn: dict[str, Any] = {"id": conn_id, "type": "salesforce",
-                            "join": {"attribute": "user_id", "type": "user_id"}}
+    conn: dict[str, Any] = {
+        "id": conn_id,
+        "type": "salesforce",
+        "join": {"attribute": "user_id", "type": "user_id"},
+    }
     conn.update(extra)
     return conn
 
@@ -41,8 +44,7 @@ def _field(field_id: str = "nps", **extra: Any) -> dict[str, Any]:
 
 
 def _render(connections: Sequence[Mapping[str, Any]], entity: str = "users") -> str:
-    return render_spec(entity, connections, site="datadoghq.eu", read_at=READ_AT,
-                       version="9.9.9")
+    return render_spec(entity, connections, site="datadoghq.eu", read_at=READ_AT, version="9.9.9")
 
 
 def _loaded(connections: Sequence[Mapping[str, Any]]) -> Any:
@@ -51,9 +53,14 @@ def _loaded(connections: Sequence[Mapping[str, Any]]) -> Any:
 
 
 def _state(entities: Mapping[str, Sequence[Mapping[str, Any]] | None]) -> LiveState:
-    reads = {name: EntityRead(name, tuple(conns) if conns is not None else None,
-                              None if conns is not None else "HTTP 503 from Datadog")
-             for name, conns in entities.items()}
+    reads = {
+        name: EntityRead(
+            name,
+            tuple(conns) if conns is not None else None,
+            None if conns is not None else "HTTP 503 from Datadog",
+        )
+        for name, conns in entities.items()
+    }
     return LiveState(site="datadoghq.com", read_at=READ_AT, entities=reads)
 
 
@@ -61,10 +68,20 @@ def _example_connections() -> list[dict[str, Any]]:
     """The API's own list example, with metadata and a second connection added."""
     conns = json.loads(PAYLOAD.read_text(encoding="utf-8"))["data"]["attributes"]["connections"]
     conns[0]["metadata"] = {"owner": "growth", "table": "user_profiles"}
-    conns.append(_conn(metadata={"owner": "sales-ops"}, fields=[
-        _field(display_name="NPS Score", groups=["Satisfaction", "Metrics"]),
-        _field("account_manager", source_name="owner_name", type="string",
-               display_name="Account Manager")]))
+    conns.append(
+        _conn(
+            metadata={"owner": "sales-ops"},
+            fields=[
+                _field(display_name="NPS Score", groups=["Satisfaction", "Metrics"]),
+                _field(
+                    "account_manager",
+                    source_name="owner_name",
+                    type="string",
+                    display_name="Account Manager",
+                ),
+            ],
+        )
+    )
     return list(conns)
 
 
@@ -89,7 +106,8 @@ def test_export_writes_the_house_style_spec(tmp_path: Path) -> None:
     assert text.startswith(f"# yaml-language-server: $schema={schema_id}\n#\n")
     assert "driftcheck 9.9.9" in text and "datadoghq.eu" in text and READ_AT in text
     assert "# Next: review and commit this file, then run 'driftcheck check'" in text
-    assert """\
+    assert (
+        """\
 version: 1
 entities:
   users:
@@ -128,7 +146,9 @@ entities:
             source_name: owner_name
             type: string
             display_name: Account Manager
-""" in text
+"""
+        in text
+    )
     assert text.endswith("Account Manager\n")
 
 
@@ -146,16 +166,30 @@ def test_connections_and_fields_keep_datadogs_order() -> None:
 
 
 def test_what_datadog_holds_is_written_and_nothing_else() -> None:
-    conns = [_conn("empty-ones", metadata={}, fields=[
-                 _field("blank", display_name="", description="", groups=[]),
-                 _field("absent"),
-                 _field("nulls", display_name=None, description=None, groups=None)]),
-             _conn("no-metadata", metadata=None, fields=None), _conn("no-fields")]
+    conns = [
+        _conn(
+            "empty-ones",
+            metadata={},
+            fields=[
+                _field("blank", display_name="", description="", groups=[]),
+                _field("absent"),
+                _field("nulls", display_name=None, description=None, groups=None),
+            ],
+        ),
+        _conn("no-metadata", metadata=None, fields=None),
+        _conn("no-fields"),
+    ]
     loaded = _loaded(conns)
     assert loaded[0]["metadata"] == {}
     blank, absent, nulls = loaded[0]["fields"]
-    assert blank == {"id": "blank", "source_name": "net_promoter_score", "type": "number",
-                     "display_name": "", "description": "", "groups": []}
+    assert blank == {
+        "id": "blank",
+        "source_name": "net_promoter_score",
+        "type": "number",
+        "display_name": "",
+        "description": "",
+        "groups": [],
+    }
     assert set(absent) == set(nulls) == {"id", "source_name", "type"}
     assert "metadata" not in loaded[1] and loaded[1]["fields"] == []
     assert loaded[2]["fields"] == []
@@ -174,13 +208,19 @@ def test_a_group_datadog_lists_twice_is_written_once(tmp_path: Path) -> None:
     _round_trip(_state({"users": conns}), tmp_path)
 
 
-def test_attributes_the_spec_format_has_no_key_for_are_named_in_a_comment(
-        tmp_path: Path) -> None:
-    conns = [_conn(status="active", join={"attribute": "a", "type": "t", "case": "lower"},
-                   fields=[_field(is_custom=True, **{"odd\nkey": 1})])]
+def test_attributes_the_spec_format_has_no_key_for_are_named_in_a_comment(tmp_path: Path) -> None:
+    conns = [
+        _conn(
+            status="active",
+            join={"attribute": "a", "type": "t", "case": "lower"},
+            fields=[_field(is_custom=True, **{"odd\nkey": 1})],
+        )
+    ]
     text = _render(conns)
-    assert ("      # Datadog also returned status, join.case: not written, spec format v1 has "
-            "no key for them\n      - id: crm\n") in text
+    assert (
+        "      # Datadog also returned status, join.case: not written, spec format v1 has "
+        "no key for them\n      - id: crm\n"
+    ) in text
     assert '# Datadog also returned is_custom, "odd\\nkey": not written' in text
     assert "active" not in text
     loaded = _loaded(conns)
@@ -190,34 +230,42 @@ def test_attributes_the_spec_format_has_no_key_for_are_named_in_a_comment(
 
 def test_long_collections_switch_to_block_style_and_still_round_trip(tmp_path: Path) -> None:
     long_key = "k" * 1500  # longer than YAML allows for an implicit key
-    conns = [_conn(metadata={"owner": "x" * 120, long_key: "v", "yes": "1.0"},
-                   fields=[_field(groups=[f"group number {n}" for n in range(12)])])]
+    conns = [
+        _conn(
+            metadata={"owner": "x" * 120, long_key: "v", "yes": "1.0"},
+            fields=[_field(groups=[f"group number {n}" for n in range(12)])],
+        )
+    ]
     text = _render(conns)
     assert "        metadata:\n          owner: xxx" in text
-    assert f'          ? {long_key}\n          : v\n' in text
+    assert f"          ? {long_key}\n          : v\n" in text
     assert "            groups:\n              - group number 0\n" in text
     assert _loaded(conns)[0]["metadata"] == conns[0]["metadata"]
     _round_trip(_state({"users": conns}), tmp_path)
 
 
-@pytest.mark.parametrize(("conn", "message"), [
-    (_conn(type=None), "connection 1 ('crm'): 'type' is missing; spec format v1 requires it"),
-    (_conn(type=""), "connection 1 ('crm'): 'type' is empty"),
-    ({"id": "x", "type": "t"}, "connection 1 ('x'): 'join' is missing"),
-    (_conn(join={"attribute": "a"}), "connection 1 ('crm'), join: 'type' is missing"),
-    (_conn(join="user_id"), "'join' is str, not a mapping"),
-    (_conn(metadata={"rows": 12}), "'metadata.rows' is int 12, not a string"),
-    (_conn(fields=[_field(source_name=None)]),
-     "connection 1 ('crm'), field 1 ('nps'): 'source_name' is missing"),
-    (_conn(fields=[_field(groups="Sales")]), "'groups' is str, not a list"),
-    (_conn(fields=[_field(groups=[1])]), "'groups' is int 1, not a string"),
-    (_conn(fields=[_field(display_name=True)]), "'display_name' is bool True, not a string"),
-    (_conn(fields=[_field(), _field()]), "field id 'nps' appears more than once"),
-    (_conn(fields=[_field(description="bad \ud800")]), "not valid Unicode text"),
-    ("not a connection", "connection 1: 'connection' is str, not a mapping"),
-])
-def test_live_state_the_spec_format_cannot_express_is_refused(
-        conn: Any, message: str) -> None:
+@pytest.mark.parametrize(
+    ("conn", "message"),
+    [
+        (_conn(type=None), "connection 1 ('crm'): 'type' is missing; spec format v1 requires it"),
+        (_conn(type=""), "connection 1 ('crm'): 'type' is empty"),
+        ({"id": "x", "type": "t"}, "connection 1 ('x'): 'join' is missing"),
+        (_conn(join={"attribute": "a"}), "connection 1 ('crm'), join: 'type' is missing"),
+        (_conn(join="user_id"), "'join' is str, not a mapping"),
+        (_conn(metadata={"rows": 12}), "'metadata.rows' is int 12, not a string"),
+        (
+            _conn(fields=[_field(source_name=None)]),
+            "connection 1 ('crm'), field 1 ('nps'): 'source_name' is missing",
+        ),
+        (_conn(fields=[_field(groups="Sales")]), "'groups' is str, not a list"),
+        (_conn(fields=[_field(groups=[1])]), "'groups' is int 1, not a string"),
+        (_conn(fields=[_field(display_name=True)]), "'display_name' is bool True, not a string"),
+        (_conn(fields=[_field(), _field()]), "field id 'nps' appears more than once"),
+        (_conn(fields=[_field(description="bad \ud800")]), "not valid Unicode text"),
+        ("not a connection", "connection 1: 'connection' is str, not a mapping"),
+    ],
+)
+def test_live_state_the_spec_format_cannot_express_is_refused(conn: Any, message: str) -> None:
     with pytest.raises(UnexportableState) as caught:
         _render([conn])
     assert message in str(caught.value)
@@ -236,8 +284,7 @@ def test_an_entity_the_spec_format_does_not_know_is_refused() -> None:
 # ---------------------------------------------------------------- writing files
 
 
-def test_export_writes_one_valid_file_per_entity_and_creates_the_directory(
-        tmp_path: Path) -> None:
+def test_export_writes_one_valid_file_per_entity_and_creates_the_directory(tmp_path: Path) -> None:
     out = tmp_path / "new" / "specs"
     state = _state({"users": _example_connections(), "accounts": []})
     result = _round_trip(state, out)
@@ -309,8 +356,11 @@ def _fields(draw: st.DrawFn) -> list[dict[str, Any]]:
         for key in ("display_name", "description"):
             choice = draw(st.sampled_from(["absent", "null", "text", "lines"]))
             if choice != "absent":
-                field[key] = {"null": None, "text": draw(TEXT),
-                              "lines": "\n".join(draw(st.lists(TEXT, max_size=4)))}[choice]
+                field[key] = {
+                    "null": None,
+                    "text": draw(TEXT),
+                    "lines": "\n".join(draw(st.lists(TEXT, max_size=4))),
+                }[choice]
         if draw(st.booleans()):
             field["groups"] = draw(st.none() | st.lists(TEXT, max_size=4))
         if draw(st.booleans()):
@@ -323,10 +373,13 @@ def _fields(draw: st.DrawFn) -> list[dict[str, Any]]:
 def _connections(draw: st.DrawFn) -> list[dict[str, Any]]:
     conns = []
     for conn_id in draw(st.lists(NAME, unique=True, max_size=4)):
-        conn: dict[str, Any] = {"id": conn_id, "type": draw(NAME),
-                                "join": {"attribute": draw(NAME), "type": draw(NAME)},
-                                "created_at": "0001-01-01T00:00:00Z",
-                                "updated_by": draw(TEXT)}
+        conn: dict[str, Any] = {
+            "id": conn_id,
+            "type": draw(NAME),
+            "join": {"attribute": draw(NAME), "type": draw(NAME)},
+            "created_at": "0001-01-01T00:00:00Z",
+            "updated_by": draw(TEXT),
+        }
         if draw(st.booleans()):
             conn["metadata"] = draw(st.none() | st.dictionaries(TEXT, TEXT, max_size=4))
         if draw(st.booleans()):

@@ -14,15 +14,26 @@ from driftcheck.model import EntityRead, LiveState
 from driftcheck.snapshot import write_snapshot
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
-USERS = [{
-    "id": "user-profiles-connection", "type": "ref_table",
-    "join": {"attribute": "user_email", "type": "email"},
-    "metadata": {"owner": "growth", "since": "2026-01-01"},
-    "created_at": "2026-11-20T10:02:11Z", "updated_by": "jane@example.com",
-    "fields": [{"id": "customer_tier", "source_name": "subscription_tier", "type": "string",
-                "display_name": "yes", "description": "Tier\nof the customer\n",
-                "groups": ["@Business", "on"]}],
-}]
+USERS = [
+    {
+        "id": "user-profiles-connection",
+        "type": "ref_table",
+        "join": {"attribute": "user_email", "type": "email"},
+        "metadata": {"owner": "growth", "since": "2026-01-01"},
+        "created_at": "2026-11-20T10:02:11Z",
+        "updated_by": "jane@example.com",
+        "fields": [
+            {
+                "id": "customer_tier",
+                "source_name": "subscription_tier",
+                "type": "string",
+                "display_name": "yes",
+                "description": "Tier\nof the customer\n",
+                "groups": ["@Business", "on"],
+            }
+        ],
+    }
+]
 
 
 def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -81,8 +92,7 @@ def test_force_overwrites_existing_files(tmp_path: Path) -> None:
 def test_entity_narrows_the_export(tmp_path: Path) -> None:
     live = snapshot(tmp_path, users=USERS, accounts=[])
     out = tmp_path / "specs"
-    code, _, stderr = run("export", "--live-snapshot", live, "-o", str(out), "--entity",
-                          "accounts")
+    code, _, stderr = run("export", "--live-snapshot", live, "-o", str(out), "--entity", "accounts")
     assert code == 0
     assert [p.name for p in out.iterdir()] == ["accounts.yaml"]
     assert stderr == f"wrote {out / 'accounts.yaml'}\n"
@@ -95,8 +105,9 @@ def test_an_entity_absent_from_the_snapshot_exits_4_and_gets_no_file(tmp_path: P
     assert code == 4
     assert "error: accounts:" in stderr and "does not hold entity 'accounts'" in stderr
     assert [p.name for p in out.iterdir()] == ["users.yaml"]
-    code, _, stderr = run("export", "--live-snapshot", live, "-o", str(tmp_path / "none"),
-                          "--entity", "accounts")
+    code, _, stderr = run(
+        "export", "--live-snapshot", live, "-o", str(tmp_path / "none"), "--entity", "accounts"
+    )
     assert code == 4 and "error: accounts:" in stderr
     assert not (tmp_path / "none").exists()
 

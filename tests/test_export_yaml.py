@@ -14,17 +14,99 @@ from driftcheck.export import render_spec, scalar
 LOADERS = [yaml.CSafeLoader, yaml.SafeLoader]  # libyaml, and the pure-Python fallback
 
 TRICKY = [
-    "yes", "no", "on", "off", "y", "n", "Yes", "NO", "True", "true", "false", "null", "Null",
-    "~", "", "1", "1.0", "-1", "+1", ".5", "1e3", "1_000", "0x1F", "0o17", "017", "0b101",
-    ".inf", "-.inf", ".nan", "2026-01-01", "2026-01-01T10:00:00Z", "2026-1-1 1:00:00",
-    "12:30:00", "190:20:30", "=", "<<", " leading", "trailing ", " ", "  both  ", "@user",
-    "`cmd`", "*alias", "&anchor", "!tag", "!!str", "%YAML", "|", ">", "'single'", '"double"',
-    "#comment", "{a: b}", "[a]", "-", "- item", "--- doc", "...", "?", "? key", ":", ":x",
-    "key: value", "value #not a comment", "a#b", "ends with colon:", "a,b", "a]b", "a}b",
-    "x?y", "C:\\path\\file", 'say "hi"', "it's", "tab\there", "line\nbreak", "cr\rhere",
-    "crlf\r\nend", "\n", "\n\n", "trailing newline\n", "nul\x00byte", "bell\x07", "esc\x1b[31m",
-    "del\x7f", "next\x85line", "ls\u2028ps\u2029", "nbsp\xa0", "bom\ufeff", "rtl\u202eoverride",
-    "zero\u200bwidth", "é日本語😀", "Ünïcödé: yes", "emoji 🎉 #1",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "NO",
+    "True",
+    "true",
+    "false",
+    "null",
+    "Null",
+    "~",
+    "",
+    "1",
+    "1.0",
+    "-1",
+    "+1",
+    ".5",
+    "1e3",
+    "1_000",
+    "0x1F",
+    "0o17",
+    "017",
+    "0b101",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "2026-01-01",
+    "2026-01-01T10:00:00Z",
+    "2026-1-1 1:00:00",
+    "12:30:00",
+    "190:20:30",
+    "=",
+    "<<",
+    " leading",
+    "trailing ",
+    " ",
+    "  both  ",
+    "@user",
+    "`cmd`",
+    "*alias",
+    "&anchor",
+    "!tag",
+    "!!str",
+    "%YAML",
+    "|",
+    ">",
+    "'single'",
+    '"double"',
+    "#comment",
+    "{a: b}",
+    "[a]",
+    "-",
+    "- item",
+    "--- doc",
+    "...",
+    "?",
+    "? key",
+    ":",
+    ":x",
+    "key: value",
+    "value #not a comment",
+    "a#b",
+    "ends with colon:",
+    "a,b",
+    "a]b",
+    "a}b",
+    "x?y",
+    "C:\\path\\file",
+    'say "hi"',
+    "it's",
+    "tab\there",
+    "line\nbreak",
+    "cr\rhere",
+    "crlf\r\nend",
+    "\n",
+    "\n\n",
+    "trailing newline\n",
+    "nul\x00byte",
+    "bell\x07",
+    "esc\x1b[31m",
+    "del\x7f",
+    "next\x85line",
+    "ls\u2028ps\u2029",
+    "nbsp\xa0",
+    "bom\ufeff",
+    "rtl\u202eoverride",
+    "zero\u200bwidth",
+    "é日本語😀",
+    "Ünïcödé: yes",
+    "emoji 🎉 #1",
 ]
 
 
@@ -40,22 +122,76 @@ def test_tricky_strings_come_back_identical_in_every_position(text: str, loader:
     assert _load_value(f"key: {block}\n", loader) == {"key": text}
     assert _load_value(f"- {block}\n", loader) == [text]
     assert _load_value(f"key: {{{flow}: {flow}, other: [{flow}, {flow}]}}\n", loader) == {
-        "key": {text: text, "other": [text, text]}}
+        "key": {text: text, "other": [text, text]}
+    }
     assert _load_value(f"{block}: x\n", loader) == {text: "x"}
 
 
-@pytest.mark.parametrize("text", ["yes", "no", "on", "off", "null", "~", "true", "1.0", "0x1F",
-                                  "y", "N", "1_000", "0o17", ".5", "+1", "-2", ".inf", ".NaN",
-                                  "1:30", "1e3", "2026-01-01", " x", "x ", "@x", "`x", "*x",
-                                  "&x", "!x", "%x", "|x", ">x", "'x", '"x', "#x", "{x", "[x",
-                                  "-x", "?x", ":x", "a: b", "a #b", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "no",
+        "on",
+        "off",
+        "null",
+        "~",
+        "true",
+        "1.0",
+        "0x1F",
+        "y",
+        "N",
+        "1_000",
+        "0o17",
+        ".5",
+        "+1",
+        "-2",
+        ".inf",
+        ".NaN",
+        "1:30",
+        "1e3",
+        "2026-01-01",
+        " x",
+        "x ",
+        "@x",
+        "`x",
+        "*x",
+        "&x",
+        "!x",
+        "%x",
+        "|x",
+        ">x",
+        "'x",
+        '"x',
+        "#x",
+        "{x",
+        "[x",
+        "-x",
+        "?x",
+        ":x",
+        "a: b",
+        "a #b",
+        "",
+    ],
+)
 def test_strings_yaml_would_misread_are_quoted(text: str) -> None:
     assert scalar(text).startswith('"')
 
 
-@pytest.mark.parametrize("text", ["ref_table", "Customer Tier", "user-profiles-connection",
-                                  "subscription_tier", "a#b", "x:y", "Café", "日本語",
-                                  "Channel through which the user signed up"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ref_table",
+        "Customer Tier",
+        "user-profiles-connection",
+        "subscription_tier",
+        "a#b",
+        "x:y",
+        "Café",
+        "日本語",
+        "Channel through which the user signed up",
+    ],
+)
 def test_ordinary_strings_stay_plain_as_people_write_them(text: str) -> None:
     assert scalar(text) == text
 
@@ -89,9 +225,13 @@ def test_any_text_round_trips_through_the_scalar_emitter(text: str) -> None:
         assert yaml.load(f"{{{scalar(text, flow=True)}: v}}\n", loader) == {text: "v"}
 
 
-LINES = st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"],
-                                                exclude_characters="\n"), max_size=12),
-                 min_size=1, max_size=6).map("\n".join)
+LINES = st.lists(
+    st.text(
+        alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\n"), max_size=12
+    ),
+    min_size=1,
+    max_size=6,
+).map("\n".join)
 
 
 def _field(description: str) -> dict[str, Any]:
@@ -104,20 +244,38 @@ def _description_back(text: str, loader: Any) -> Any:
 
 
 def _rendered(description: str) -> str:
-    conn = {"id": "c", "type": "ref_table", "join": {"attribute": "a", "type": "t"},
-            "fields": [_field(description)]}
-    return render_spec("users", [conn], site="datadoghq.com", read_at="2026-01-01T00:00:00Z",
-                       version="0.1.0")
+    conn = {
+        "id": "c",
+        "type": "ref_table",
+        "join": {"attribute": "a", "type": "t"},
+        "fields": [_field(description)],
+    }
+    return render_spec(
+        "users", [conn], site="datadoghq.com", read_at="2026-01-01T00:00:00Z", version="0.1.0"
+    )
 
 
-@pytest.mark.parametrize("description", [
-    "one\ntwo", "one\ntwo\n", "one\ntwo\n\n\n", "\nleading blank line", "  indented first\nx",
-    "\tfirst tab\nx", "a\n  indented\n\n    more\n", "# not a comment\n- not a list\n",
-    "trailing spaces   \nkept  ", "a\n   \nb", "key: value\n'quoted'\n", "x\n---\n...\n",
-])
+@pytest.mark.parametrize(
+    "description",
+    [
+        "one\ntwo",
+        "one\ntwo\n",
+        "one\ntwo\n\n\n",
+        "\nleading blank line",
+        "  indented first\nx",
+        "\tfirst tab\nx",
+        "a\n  indented\n\n    more\n",
+        "# not a comment\n- not a list\n",
+        "trailing spaces   \nkept  ",
+        "a\n   \nb",
+        "key: value\n'quoted'\n",
+        "x\n---\n...\n",
+    ],
+)
 @pytest.mark.parametrize("loader", LOADERS, ids=["libyaml", "python"])
 def test_multi_line_descriptions_are_literal_blocks_that_round_trip(
-        description: str, loader: Any) -> None:
+    description: str, loader: Any
+) -> None:
     text = _rendered(description)
     assert "description: |" in text
     assert _description_back(text, loader) == description
@@ -125,9 +283,11 @@ def test_multi_line_descriptions_are_literal_blocks_that_round_trip(
 
 def test_literal_block_keeps_the_text_readable() -> None:
     text = _rendered("Region of the account's headquarters,\nas recorded by sales.\n")
-    assert ("            description: |\n"
-            "              Region of the account's headquarters,\n"
-            "              as recorded by sales.\n") in text
+    assert (
+        "            description: |\n"
+        "              Region of the account's headquarters,\n"
+        "              as recorded by sales.\n"
+    ) in text
 
 
 @settings(max_examples=300, deadline=None)
@@ -143,13 +303,24 @@ def test_any_multi_line_text_round_trips_as_a_description(description: str) -> N
 def test_untrusted_text_in_header_comments_cannot_break_out(site: str) -> None:
     text = render_spec("users", [], site=site, read_at=site, version=site)
     document = yaml.load(text, yaml.CSafeLoader)
-    assert document == {"version": 1, "entities": {"users": {
-        "unmanaged_connections": "fail", "unmanaged_fields": "fail", "connections": []}}}
+    assert document == {
+        "version": 1,
+        "entities": {
+            "users": {
+                "unmanaged_connections": "fail",
+                "unmanaged_fields": "fail",
+                "connections": [],
+            }
+        },
+    }
     assert all(line.startswith("#") for line in text.splitlines()[:5])
 
 
-BLOCKY = st.lists(st.text(alphabet=st.sampled_from(list(" \t#:-|>'\"?&*!%@`{}[],ab é日😀")),
-                          max_size=10), min_size=2, max_size=6).map("\n".join)
+BLOCKY = st.lists(
+    st.text(alphabet=st.sampled_from(list(" \t#:-|>'\"?&*!%@`{}[],ab é日😀")), max_size=10),
+    min_size=2,
+    max_size=6,
+).map("\n".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -163,12 +334,20 @@ def test_texts_full_of_yaml_indicators_round_trip_as_literal_blocks(description:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.text(max_size=40), st.text(max_size=80), max_size=6),
-       st.lists(st.text(max_size=40), max_size=6, unique=True))
+@given(
+    st.dictionaries(st.text(max_size=40), st.text(max_size=80), max_size=6),
+    st.lists(st.text(max_size=40), max_size=6, unique=True),
+)
 def test_any_metadata_and_groups_round_trip_in_flow_or_block_style(
-        metadata: dict[str, str], groups: list[str]) -> None:
-    conn = {"id": "c", "type": "t", "join": {"attribute": "a", "type": "t"},
-            "metadata": metadata, "fields": [{**_field("d"), "groups": groups}]}
+    metadata: dict[str, str], groups: list[str]
+) -> None:
+    conn = {
+        "id": "c",
+        "type": "t",
+        "join": {"attribute": "a", "type": "t"},
+        "metadata": metadata,
+        "fields": [{**_field("d"), "groups": groups}],
+    }
     text = render_spec("users", [conn], site="s", read_at="r", version="v")
     for loader in LOADERS:
         back = yaml.load(text, loader)["entities"]["users"]["connections"][0]

@@ -25,22 +25,43 @@ def github() -> Iterator[FakeGitHub]:
 @pytest.fixture
 def env(github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": PR, "head": {"sha": "a" * 40}}}),
-                     encoding="utf-8")
-    return {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",
-            "GITHUB_EVENT_PATH": str(event), "GITHUB_REPOSITORY": github.repository,
-            "GITHUB_API_URL": github.url, "GITHUB_TOKEN": github.token,
-            "GITHUB_WORKFLOW": "pre-merge", "GITHUB_JOB": "driftcheck"}
+    event.write_text(
+        json.dumps({"pull_request": {"number": PR, "head": {"sha": "a" * 40}}}), encoding="utf-8"
+    )
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_REPOSITORY": github.repository,
+        "GITHUB_API_URL": github.url,
+        "GITHUB_TOKEN": github.token,
+        "GITHUB_WORKFLOW": "pre-merge",
+        "GITHUB_JOB": "driftcheck",
+    }
 
 
 @pytest.fixture
 def report(tmp_path: Path) -> str:
-    item = DriftItem(kind="missing", severity="error", entity="users", connection="crm",
-                     field=None, attribute=None, expected={"type": "ref_table"}, actual=None,
-                     source=Location("specs/users.yaml", 4, 9))
-    drifted = Report(items=(item,), notices=(), errors=(),
-                     entities=(EntityStatus("users", "drift", 1),), site="datadoghq.eu",
-                     generated_at="2026-11-20T10:02:11Z", driftcheck_version="0.1.0")
+    item = DriftItem(
+        kind="missing",
+        severity="error",
+        entity="users",
+        connection="crm",
+        field=None,
+        attribute=None,
+        expected={"type": "ref_table"},
+        actual=None,
+        source=Location("specs/users.yaml", 4, 9),
+    )
+    drifted = Report(
+        items=(item,),
+        notices=(),
+        errors=(),
+        entities=(EntityStatus("users", "drift", 1),),
+        site="datadoghq.eu",
+        generated_at="2026-11-20T10:02:11Z",
+        driftcheck_version="0.1.0",
+    )
     path = tmp_path / "report.json"
     path.write_text(render(drifted, "json"), encoding="utf-8")
     return str(path)
@@ -53,23 +74,25 @@ def run(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_comment_is_created_and_reported_on_stdout(
-        env: dict[str, str], report: str, github: FakeGitHub) -> None:
+    env: dict[str, str], report: str, github: FakeGitHub
+) -> None:
     code, out, err = run(env, "comment", report)
     assert (code, err) == (0, "")
     assert out.startswith(f"created the comment on pull request #{PR}")
     [body] = github.bodies(PR)
-    assert body.startswith("<!-- driftcheck:comment key=pre-merge/driftcheck%20"
-                           "site=datadoghq.eu -->\n")
+    assert body.startswith(
+        "<!-- driftcheck:comment key=pre-merge/driftcheck%20site=datadoghq.eu -->\n"
+    )
 
 
-def test_key_option_names_the_marker(
-        env: dict[str, str], report: str, github: FakeGitHub) -> None:
+def test_key_option_names_the_marker(env: dict[str, str], report: str, github: FakeGitHub) -> None:
     run(env, "comment", report, "--key", "matrix leg 2")
     assert github.bodies(PR)[0].startswith("<!-- driftcheck:comment key=matrix%20leg%202 -->")
 
 
 def test_fork_pull_request_warns_on_stderr_and_exits_0(
-        env: dict[str, str], report: str, github: FakeGitHub) -> None:
+    env: dict[str, str], report: str, github: FakeGitHub
+) -> None:
     github.read_only = True
     code, out, err = run(env, "comment", report)
     assert (code, out) == (0, "")
@@ -77,8 +100,9 @@ def test_fork_pull_request_warns_on_stderr_and_exits_0(
     assert "job summary" in err
 
 
-def test_outside_a_pull_request_says_so(env: dict[str, str], report: str,
-                                        github: FakeGitHub) -> None:
+def test_outside_a_pull_request_says_so(
+    env: dict[str, str], report: str, github: FakeGitHub
+) -> None:
     env["GITHUB_EVENT_NAME"] = "push"
     code, out, _ = run(env, "comment", report)
     assert code == 0
@@ -88,7 +112,8 @@ def test_outside_a_pull_request_says_so(env: dict[str, str], report: str,
 
 @pytest.mark.parametrize("content", [None, "", "[1, 2]"])
 def test_missing_or_invalid_report_is_a_usage_error(
-        env: dict[str, str], tmp_path: Path, github: FakeGitHub, content: str | None) -> None:
+    env: dict[str, str], tmp_path: Path, github: FakeGitHub, content: str | None
+) -> None:
     path = tmp_path / "given.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")
@@ -99,7 +124,8 @@ def test_missing_or_invalid_report_is_a_usage_error(
 
 
 def test_debug_log_never_shows_the_token(
-        env: dict[str, str], report: str, github: FakeGitHub) -> None:
+    env: dict[str, str], report: str, github: FakeGitHub
+) -> None:
     github.fail_next("GET", 429, headers={"Retry-After": "0"})  # no real wait
     github.fail_next("POST", 422, {"message": f"Bearer {github.token}"})
     code, out, err = run(env, "--debug", "comment", report)

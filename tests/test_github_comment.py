@@ -27,19 +27,39 @@ PR = 7
 HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
-def make_report(*, drift: bool = True, error: bool = False, items: int = 1,
-                value: str = "ref_table", read_at: str = "2026-11-20T10:02:11Z") -> Report:
+def make_report(
+    *,
+    drift: bool = True,
+    error: bool = False,
+    items: int = 1,
+    value: str = "ref_table",
+    read_at: str = "2026-11-20T10:02:11Z",
+) -> Report:
     """A small hand-made report: ``items`` changed types in users, or in sync."""
     drift_items = tuple(
-        DriftItem(kind="changed", severity="error", entity="users", connection=f"crm{n}",
-                  field=None, attribute="type", expected=value, actual="other",
-                  source=Location("specs/users.yaml", 12 + n, 7))
-        for n in range(items if drift else 0))
+        DriftItem(
+            kind="changed",
+            severity="error",
+            entity="users",
+            connection=f"crm{n}",
+            field=None,
+            attribute="type",
+            expected=value,
+            actual="other",
+            source=Location("specs/users.yaml", 12 + n, 7),
+        )
+        for n in range(items if drift else 0)
+    )
     errors = (EntityError("accounts", "HTTP 503 from Datadog"),) if error else ()
-    return Report(items=drift_items, notices=(), errors=errors,
-                  entities=(EntityStatus("users", "drift" if drift else "in_sync", items),),
-                  site="datadoghq.com", generated_at=read_at,
-                  driftcheck_version="0.1.0")
+    return Report(
+        items=drift_items,
+        notices=(),
+        errors=errors,
+        entities=(EntityStatus("users", "drift" if drift else "in_sync", items),),
+        site="datadoghq.com",
+        generated_at=read_at,
+        driftcheck_version="0.1.0",
+    )
 
 
 @pytest.fixture
@@ -50,12 +70,20 @@ def github() -> Iterator[FakeGitHub]:
 @pytest.fixture
 def env(github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": PR, "head": {"sha": HEAD_SHA}}}),
-                     encoding="utf-8")
-    return {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_REPOSITORY": github.repository, "GITHUB_API_URL": github.url,
-            "GITHUB_SERVER_URL": "https://github.com", "GITHUB_TOKEN": github.token,
-            "GITHUB_WORKFLOW": "driftcheck", "GITHUB_JOB": "check", "GITHUB_SHA": "f" * 40}
+    event.write_text(
+        json.dumps({"pull_request": {"number": PR, "head": {"sha": HEAD_SHA}}}), encoding="utf-8"
+    )
+    return {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_REPOSITORY": github.repository,
+        "GITHUB_API_URL": github.url,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_TOKEN": github.token,
+        "GITHUB_WORKFLOW": "driftcheck",
+        "GITHUB_JOB": "check",
+        "GITHUB_SHA": "f" * 40,
+    }
 
 
 class Runner:
@@ -66,12 +94,19 @@ class Runner:
         self.sleeps: list[float] = []
         self.log: list[str] = []
 
-    def __call__(self, report: Report, key: str | None = None,
-                 timeout: tuple[float, float] = (5.0, 5.0)) -> CommentOutcome:
+    def __call__(
+        self, report: Report, key: str | None = None, timeout: tuple[float, float] = (5.0, 5.0)
+    ) -> CommentOutcome:
         path = self.tmp_path / "report.json"
         path.write_text(render(report, "json"), encoding="utf-8")
-        return post_comment(str(path), key=key, env=self.env, log=self.log.append,
-                            sleep=self.sleeps.append, timeout=timeout)
+        return post_comment(
+            str(path),
+            key=key,
+            env=self.env,
+            log=self.log.append,
+            sleep=self.sleeps.append,
+            timeout=timeout,
+        )
 
 
 @pytest.fixture
@@ -93,7 +128,8 @@ def ours(github: FakeGitHub) -> list[str]:
 
 
 def test_drift_creates_one_comment_with_marker_report_and_links(
-        post: Runner, github: FakeGitHub) -> None:
+    post: Runner, github: FakeGitHub
+) -> None:
     outcome = post(make_report())
     assert not outcome.warning
     assert outcome.message.startswith(f"created the comment on pull request #{PR}: https://")
@@ -109,7 +145,8 @@ def test_drift_creates_one_comment_with_marker_report_and_links(
 
 
 def test_changed_report_updates_the_existing_comment_in_place(
-        post: Runner, github: FakeGitHub) -> None:
+    post: Runner, github: FakeGitHub
+) -> None:
     github.add_comment(PR, "LGTM", user={"login": "alice", "type": "User"})
     post(make_report(items=1))
     outcome = post(make_report(items=3))
@@ -131,8 +168,9 @@ def test_unchanged_report_writes_nothing(post: Runner, github: FakeGitHub) -> No
 def test_a_new_head_commit_updates_the_links(post: Runner, github: FakeGitHub) -> None:
     post(make_report())
     event = Path(post.env["GITHUB_EVENT_PATH"])
-    event.write_text(json.dumps({"pull_request": {"number": PR, "head": {"sha": "b" * 40}}}),
-                     encoding="utf-8")
+    event.write_text(
+        json.dumps({"pull_request": {"number": PR, "head": {"sha": "b" * 40}}}), encoding="utf-8"
+    )
     assert post(make_report()).message.startswith("updated the comment")
     assert f"/blob/{'b' * 40}/specs/users.yaml" in ours(github)[0]
 
@@ -161,14 +199,16 @@ def test_two_keys_keep_two_comments_side_by_side(post: Runner, github: FakeGitHu
 
 
 def test_a_key_that_is_a_prefix_of_another_does_not_match_it(
-        post: Runner, github: FakeGitHub) -> None:
+    post: Runner, github: FakeGitHub
+) -> None:
     post(make_report(), key="specs")
     post(make_report(), key="specs/eu")
     assert len(ours(github)) == 2
 
 
 def test_a_quoted_marker_in_someone_elses_reply_is_not_ours(
-        post: Runner, github: FakeGitHub) -> None:
+    post: Runner, github: FakeGitHub
+) -> None:
     marker = marker_for("driftcheck/check site=datadoghq.com")
     github.add_comment(PR, f"> {marker}\n> drift!\n\nwhy?", user={"login": "carol"})
     post(make_report())
@@ -179,8 +219,7 @@ def test_a_quoted_marker_in_someone_elses_reply_is_not_ours(
 # ---------------------------------------------------------------- in sync
 
 
-def test_back_in_sync_updates_the_drift_comment_to_say_so(
-        post: Runner, github: FakeGitHub) -> None:
+def test_back_in_sync_updates_the_drift_comment_to_say_so(post: Runner, github: FakeGitHub) -> None:
     post(make_report())
     outcome = post(make_report(drift=False))
     assert "back in sync" in outcome.message
@@ -207,7 +246,8 @@ def test_unreadable_live_state_is_commented_too(post: Runner, github: FakeGitHub
 
 @pytest.mark.parametrize("event", ["push", "schedule", "workflow_dispatch", ""])
 def test_outside_a_pull_request_nothing_is_sent(
-        post: Runner, github: FakeGitHub, event: str) -> None:
+    post: Runner, github: FakeGitHub, event: str
+) -> None:
     post.env["GITHUB_EVENT_NAME"] = event
     outcome = post(make_report())
     assert not outcome.warning
@@ -225,7 +265,8 @@ def test_pull_request_target_is_a_pull_request(post: Runner, github: FakeGitHub)
 
 
 def test_read_only_token_from_a_fork_is_a_warning_pointing_to_the_summary(
-        post: Runner, github: FakeGitHub) -> None:
+    post: Runner, github: FakeGitHub
+) -> None:
     github.read_only = True
     outcome = post(make_report())
     assert outcome.warning
@@ -249,8 +290,7 @@ def test_server_errors_then_success_back_off_and_post(post: Runner, github: Fake
     assert_backoff(post.sleeps, [1, 2, 1])
 
 
-def test_persistent_server_errors_give_up_with_a_warning(
-        post: Runner, github: FakeGitHub) -> None:
+def test_persistent_server_errors_give_up_with_a_warning(post: Runner, github: FakeGitHub) -> None:
     github.fail_next("GET", 500, times=10)
     outcome = post(make_report())
     assert outcome.warning
@@ -280,9 +320,14 @@ def test_retry_after_as_an_http_date_is_understood(post: Runner, github: FakeGit
 
 
 def test_an_exhausted_primary_rate_limit_waits_for_the_reset(
-        post: Runner, github: FakeGitHub) -> None:
-    github.fail_next("GET", 403, {"message": "API rate limit exceeded"},
-                     {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"})
+    post: Runner, github: FakeGitHub
+) -> None:
+    github.fail_next(
+        "GET",
+        403,
+        {"message": "API rate limit exceeded"},
+        {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"},
+    )
     assert not post(make_report()).warning
     assert post.sleeps == [1.0]  # the reset has passed: one second of margin
 
@@ -316,7 +361,8 @@ def test_invalid_json_from_github_is_a_warning(post: Runner, github: FakeGitHub)
 
 
 def test_a_pagination_link_to_another_host_is_not_followed(
-        post: Runner, github: FakeGitHub) -> None:
+    post: Runner, github: FakeGitHub
+) -> None:
     github.fail_next("GET", 200, "[]", {"Link": '<https://evil.example/steal?page=2>; rel="next"'})
     outcome = post(make_report())
     assert outcome.warning and "another host" in outcome.message
@@ -341,43 +387,54 @@ def test_plain_http_to_a_remote_host_is_refused(post: Runner, github: FakeGitHub
 # ---------------------------------------------------------------- environment
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), [
-    ("GITHUB_TOKEN", "", "GITHUB_TOKEN is not set"),
-    ("GITHUB_REPOSITORY", "", "expected owner/name"),
-    ("GITHUB_REPOSITORY", "octo/specs/../../x", "expected owner/name"),
-    ("GITHUB_EVENT_PATH", "/nonexistent/event.json", "GITHUB_EVENT_PATH"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("GITHUB_TOKEN", "", "GITHUB_TOKEN is not set"),
+        ("GITHUB_REPOSITORY", "", "expected owner/name"),
+        ("GITHUB_REPOSITORY", "octo/specs/../../x", "expected owner/name"),
+        ("GITHUB_EVENT_PATH", "/nonexistent/event.json", "GITHUB_EVENT_PATH"),
+    ],
+)
 def test_a_broken_environment_is_a_warning(
-        post: Runner, github: FakeGitHub, name: str, value: str, expected: str) -> None:
+    post: Runner, github: FakeGitHub, name: str, value: str, expected: str
+) -> None:
     post.env[name] = value
     outcome = post(make_report())
     assert outcome.warning and expected in outcome.message
     assert github.requests == []
 
 
-def test_an_event_without_a_pull_request_number_is_a_warning(
-        post: Runner, tmp_path: Path) -> None:
+def test_an_event_without_a_pull_request_number_is_a_warning(post: Runner, tmp_path: Path) -> None:
     Path(post.env["GITHUB_EVENT_PATH"]).write_text('{"pull_request": {}}', encoding="utf-8")
     assert post(make_report()).warning
 
 
 def test_head_sha_falls_back_to_github_sha(post: Runner, github: FakeGitHub) -> None:
-    Path(post.env["GITHUB_EVENT_PATH"]).write_text('{"pull_request": {"number": 7}}',
-                                                   encoding="utf-8")
+    Path(post.env["GITHUB_EVENT_PATH"]).write_text(
+        '{"pull_request": {"number": 7}}', encoding="utf-8"
+    )
     post(make_report())
     assert f"/blob/{'f' * 40}/" in ours(github)[0]
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({}, f"https://github.com/octo/specs/blob/{HEAD_SHA}/"),
-    ({"GITHUB_EVENT_NAME": "push"}, f"https://github.com/octo/specs/blob/{'f' * 40}/"),
-    ({"GITHUB_SERVER_URL": "https://ghes.example/"}, f"https://ghes.example/octo/specs/blob/{HEAD_SHA}/"),
-    ({"GITHUB_EVENT_PATH": "/nonexistent"}, f"https://github.com/octo/specs/blob/{'f' * 40}/"),
-    ({"GITHUB_EVENT_NAME": "push", "GITHUB_SHA": "../../evil"}, None),
-    ({"GITHUB_REPOSITORY": ""}, None),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, f"https://github.com/octo/specs/blob/{HEAD_SHA}/"),
+        ({"GITHUB_EVENT_NAME": "push"}, f"https://github.com/octo/specs/blob/{'f' * 40}/"),
+        (
+            {"GITHUB_SERVER_URL": "https://ghes.example/"},
+            f"https://ghes.example/octo/specs/blob/{HEAD_SHA}/",
+        ),
+        ({"GITHUB_EVENT_PATH": "/nonexistent"}, f"https://github.com/octo/specs/blob/{'f' * 40}/"),
+        ({"GITHUB_EVENT_NAME": "push", "GITHUB_SHA": "../../evil"}, None),
+        ({"GITHUB_REPOSITORY": ""}, None),
+    ],
+)
 def test_links_point_at_the_reviewed_commit(
-        env: dict[str, str], changes: dict[str, str], expected: str | None) -> None:
+    env: dict[str, str], changes: dict[str, str], expected: str | None
+) -> None:
     assert link_base_from_env({**env, **changes}) == expected
 
 
@@ -391,7 +448,8 @@ def test_the_token_never_appears_in_messages_or_logs(post: Runner, github: FakeG
 
 @pytest.mark.parametrize("content", ["", "{}", "not json", '{"version": 99, "drift": []}'])
 def test_an_invalid_report_is_a_usage_error(
-        env: dict[str, str], tmp_path: Path, content: str) -> None:
+    env: dict[str, str], tmp_path: Path, content: str
+) -> None:
     path = tmp_path / "report.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UsageError, match=r"report\.json"):

@@ -22,8 +22,9 @@ def test_dd_application_key_is_accepted_too() -> None:
 
 
 def test_dd_app_key_wins_over_dd_application_key() -> None:
-    creds = credentials_from_env({"DD_API_KEY": API, "DD_APP_KEY": APP,
-                                  "DD_APPLICATION_KEY": "other-application-key"})
+    creds = credentials_from_env(
+        {"DD_API_KEY": API, "DD_APP_KEY": APP, "DD_APPLICATION_KEY": "other-application-key"}
+    )
     assert creds.app_key == APP
 
 
@@ -32,13 +33,16 @@ def test_surrounding_whitespace_from_secret_files_is_dropped() -> None:
     assert (creds.api_key, creds.app_key) == (API, APP)
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({}, ["DD_API_KEY and DD_APP_KEY (or DD_APPLICATION_KEY)"]),
-    ({"DD_APP_KEY": APP}, ["set DD_API_KEY in"]),
-    ({"DD_API_KEY": API}, ["set DD_APP_KEY (or DD_APPLICATION_KEY) in"]),
-    ({"DD_API_KEY": "  ", "DD_APP_KEY": APP}, ["set DD_API_KEY in"]),
-    ({"DD_API_KEY": API, "DD_APP_KEY": "", "DD_APPLICATION_KEY": ""}, ["DD_APP_KEY"]),
-])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, ["DD_API_KEY and DD_APP_KEY (or DD_APPLICATION_KEY)"]),
+        ({"DD_APP_KEY": APP}, ["set DD_API_KEY in"]),
+        ({"DD_API_KEY": API}, ["set DD_APP_KEY (or DD_APPLICATION_KEY) in"]),
+        ({"DD_API_KEY": "  ", "DD_APP_KEY": APP}, ["set DD_API_KEY in"]),
+        ({"DD_API_KEY": API, "DD_APP_KEY": "", "DD_APPLICATION_KEY": ""}, ["DD_APP_KEY"]),
+    ],
+)
 def test_missing_keys_name_the_variables_to_set(env: dict[str, str], named: list[str]) -> None:
     with pytest.raises(LiveReadError) as caught:
         credentials_from_env(env)
@@ -50,8 +54,9 @@ def test_missing_keys_name_the_variables_to_set(env: dict[str, str], named: list
             assert value not in str(caught.value)
 
 
-@pytest.mark.parametrize("bad", [f"{API[:10]} {API[10:]}", f"{API}\x00", f"{API}é",
-                                 f"{API[:5]}\n{API[5:]}"])
+@pytest.mark.parametrize(
+    "bad", [f"{API[:10]} {API[10:]}", f"{API}\x00", f"{API}é", f"{API[:5]}\n{API[5:]}"]
+)
 def test_keys_that_cannot_be_sent_are_refused_without_showing_them(bad: str) -> None:
     with pytest.raises(LiveReadError) as caught:
         credentials_from_env({"DD_API_KEY": bad, "DD_APP_KEY": APP})

@@ -31,14 +31,19 @@ from driftcheck.sites import SITES
 CREDS = Credentials(api_key=API_KEY, app_key=APP_KEY)
 
 
-def read(fake: FakeDatadog, *entities: str, target: Target | None = None,
-         **options: Any) -> LiveState:
+def read(
+    fake: FakeDatadog, *entities: str, target: Target | None = None, **options: Any
+) -> LiveState:
     clock = VirtualTime()
     options.setdefault("sleep", clock.sleep)
     options.setdefault("clock", clock.clock)
-    return read_live(entities, target=target or resolve_target(site=None, api_url=fake.url),
-                     credentials=options.pop("credentials", CREDS),
-                     timeout=options.pop("timeout", 60.0), **options)
+    return read_live(
+        entities,
+        target=target or resolve_target(site=None, api_url=fake.url),
+        credentials=options.pop("credentials", CREDS),
+        timeout=options.pop("timeout", 60.0),
+        **options,
+    )
 
 
 def error_of(state: LiveState, entity: str) -> str:
@@ -91,7 +96,8 @@ def test_entity_names_are_percent_encoded_in_the_path(fake_datadog: FakeDatadog)
     state = read(fake_datadog, "a b/c?d")
     assert state.entities["a b/c?d"].ok
     assert fake_datadog.requests[0].path == (
-        "/api/v2/product-analytics/a%20b%2Fc%3Fd/mapping/connections")
+        "/api/v2/product-analytics/a%20b%2Fc%3Fd/mapping/connections"
+    )
 
 
 def test_each_entity_is_read_once_and_nothing_for_no_entities(fake_datadog: FakeDatadog) -> None:
@@ -107,8 +113,9 @@ def test_eight_entities_with_200ms_latency_are_read_in_parallel() -> None:
     names = [f"entity{i}" for i in range(8)]
     with running(latency=0.2, connections={name: [sample_connection()] for name in names}) as fake:
         started = time.monotonic()
-        state = read_live(names, target=resolve_target(site=None, api_url=fake.url),
-                          credentials=CREDS, timeout=30)
+        state = read_live(
+            names, target=resolve_target(site=None, api_url=fake.url), credentials=CREDS, timeout=30
+        )
         elapsed = time.monotonic() - started
         ports = {request.client_port for request in fake.requests}
     assert all(read_.ok for read_ in state.entities.values())
@@ -145,15 +152,21 @@ class RecordingSession(requests.Session):
         return response
 
 
-EMPTY_LIST = json.dumps({"data": {"type": "list_connections_response",
-                                  "attributes": {"connections": []}}}).encode()
+EMPTY_LIST = json.dumps(
+    {"data": {"type": "list_connections_response", "attributes": {"connections": []}}}
+).encode()
 
 
 @pytest.mark.parametrize("site", SITES)
 def test_each_site_is_read_from_its_api_host_with_timeouts(site: str) -> None:
     session = RecordingSession(EMPTY_LIST)
-    state = read_live(["users"], target=resolve_target(site=site, api_url=None), credentials=CREDS,
-                      timeout=60, session=session)
+    state = read_live(
+        ["users"],
+        target=resolve_target(site=site, api_url=None),
+        credentials=CREDS,
+        timeout=60,
+        session=session,
+    )
     assert state.site == site
     assert state.entities["users"].ok
     [(url, kwargs)] = session.calls
@@ -167,15 +180,21 @@ def test_each_site_is_read_from_its_api_host_with_timeouts(site: str) -> None:
 
 def test_timeouts_never_exceed_the_time_left() -> None:
     session = RecordingSession(EMPTY_LIST)
-    read_live(["users"], target=resolve_target(site=None, api_url=None), credentials=CREDS,
-              timeout=2.5, session=session)
+    read_live(
+        ["users"],
+        target=resolve_target(site=None, api_url=None),
+        credentials=CREDS,
+        timeout=2.5,
+        session=session,
+    )
     connect, read_ = session.calls[0][1]["timeout"]
     assert connect <= 2.5
     assert read_ <= 2.5
 
 
-def test_environment_proxy_never_sees_a_loopback_target(fake_datadog: FakeDatadog,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_proxy_never_sees_a_loopback_target(
+    fake_datadog: FakeDatadog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.setenv(name, "http://10.255.255.1:3128")
     monkeypatch.delenv("NO_PROXY", raising=False)
@@ -189,42 +208,72 @@ def test_environment_proxy_never_sees_a_loopback_target(fake_datadog: FakeDatado
 INVALID_BODIES = [
     (b"", "the body is empty"),
     (b"   \n", "the body is empty"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"conn',
-     "the body is not valid JSON"),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"conn',
+        "the body is not valid JSON",
+    ),
     (b"\xff\xfe\x00garbage", "not"),
     (b"[]", "expected a JSON object, got a list"),
     (b"{}", "no 'data' object"),
     (b'{"data": null}', "no 'data' object"),
     (b'{"data": []}', "'data' is a list"),
     (b'{"data": {"attributes": {"connections": []}}}', "data.type is missing"),
-    (b'{"data": {"type": "connections", "attributes": {"connections": []}}}',
-     "data.type is 'connections'"),
-    (b'{"data": {"type": "list_connections_response", "attributes": []}}',
-     "data.attributes is a list"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": {}}}}',
-     "data.attributes.connections is an object, expected a list"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": ["x"]}}}',
-     "data.attributes.connections[0] is a string, expected an object"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": [{}]}}}',
-     "data.attributes.connections[0].id is missing"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
-     b'[{"id": 7}]}}}', "data.attributes.connections[0].id is 7 (a number)"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
-     b'[{"id": "a"}, {"id": "a"}]}}}', "data.attributes.connections[1].id 'a' appears twice"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
-     b'[{"id": "a", "fields": {"id": "f"}}]}}}', "connections[0].fields is an object"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
-     b'[{"id": "a", "fields": [{"id": null}]}]}}}', "connections[0].fields[0].id is missing"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
-     b'[{"id": "a", "fields": [{"id": "f"}, {"id": "f"}]}]}}}', "fields[1].id 'f' appears twice"),
-    (b'{"data": {"type": "list_connections_response", "attributes": {"connections": NaN}}}',
-     "not valid JSON"),
+    (
+        b'{"data": {"type": "connections", "attributes": {"connections": []}}}',
+        "data.type is 'connections'",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": []}}',
+        "data.attributes is a list",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": {}}}}',
+        "data.attributes.connections is an object, expected a list",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": ["x"]}}}',
+        "data.attributes.connections[0] is a string, expected an object",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": [{}]}}}',
+        "data.attributes.connections[0].id is missing",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
+        b'[{"id": 7}]}}}',
+        "data.attributes.connections[0].id is 7 (a number)",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
+        b'[{"id": "a"}, {"id": "a"}]}}}',
+        "data.attributes.connections[1].id 'a' appears twice",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
+        b'[{"id": "a", "fields": {"id": "f"}}]}}}',
+        "connections[0].fields is an object",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
+        b'[{"id": "a", "fields": [{"id": null}]}]}}}',
+        "connections[0].fields[0].id is missing",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
+        b'[{"id": "a", "fields": [{"id": "f"}, {"id": "f"}]}]}}}',
+        "fields[1].id 'f' appears twice",
+    ),
+    (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": NaN}}}',
+        "not valid JSON",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("body", "problem"), INVALID_BODIES)
 def test_a_body_that_is_not_a_list_response_makes_the_entity_unreadable(
-        fake_datadog: FakeDatadog, body: bytes, problem: str) -> None:
+    fake_datadog: FakeDatadog, body: bytes, problem: str
+) -> None:
     fake_datadog.set_connections("users", [])
     fake_datadog.fail("users", raw(body))
     message = error_of(read(fake_datadog, "users"), "users")
@@ -242,16 +291,26 @@ def test_an_html_page_with_200_is_named_as_such(fake_datadog: FakeDatadog) -> No
     assert "an HTML page titled 'Corporate proxy: please sign in'" in message
 
 
-@pytest.mark.parametrize("body", [
-    {"data": {"type": "list_connections_response"}},
-    {"data": {"type": "list_connections_response", "attributes": None}},
-    {"data": {"type": "list_connections_response", "attributes": {}}},
-    {"data": {"type": "list_connections_response", "attributes": {"connections": None}}},
-    {"data": {"id": "x", "type": "list_connections_response", "attributes": {"connections": []},
-              "meta": {"new": True}}},
-])
-def test_absent_optional_parts_mean_no_connections(fake_datadog: FakeDatadog,
-                                                   body: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": {"type": "list_connections_response"}},
+        {"data": {"type": "list_connections_response", "attributes": None}},
+        {"data": {"type": "list_connections_response", "attributes": {}}},
+        {"data": {"type": "list_connections_response", "attributes": {"connections": None}}},
+        {
+            "data": {
+                "id": "x",
+                "type": "list_connections_response",
+                "attributes": {"connections": []},
+                "meta": {"new": True},
+            }
+        },
+    ],
+)
+def test_absent_optional_parts_mean_no_connections(
+    fake_datadog: FakeDatadog, body: dict[str, Any]
+) -> None:
     fake_datadog.set_connections("users", [])
     fake_datadog.fail("users", raw(json.dumps(body)))
     assert read(fake_datadog, "users").entities["users"].connections == ()
@@ -259,25 +318,36 @@ def test_absent_optional_parts_mean_no_connections(fake_datadog: FakeDatadog,
 
 def test_connection_with_null_fields_is_kept_as_returned(fake_datadog: FakeDatadog) -> None:
     fake_datadog.set_connections("users", [{"id": "c", "fields": None}])
-    assert read(fake_datadog, "users").entities["users"].connections == ({"id": "c",
-                                                                          "fields": None},)
+    assert read(fake_datadog, "users").entities["users"].connections == (
+        {"id": "c", "fields": None},
+    )
 
 
 # ------------------------------------------------------------ error answers
 
 
-@pytest.mark.parametrize(("fault", "said"), [
-    (error(400, "Bad Request"), "Datadog said: Bad Request."),
-    (error(400, "first problem", "second problem"), "Datadog said: first problem; second problem"),
-    (error(400, {"status": "400", "title": "Bad Request", "detail": "entity is invalid"}),
-     "Datadog said: Bad Request: entity is invalid."),
-    (error(400, {"title": "Bad Request"}, "plain"), "Datadog said: Bad Request; plain."),
-    (error(400, {"code": "E42"}), 'Datadog said: {"code":"E42"}'),
-    (raw("upstream exploded", status=400, content_type="text/plain"),
-     "Datadog said: upstream exploded."),
-    (raw('{"message": "nope"}', status=400), 'Datadog said: {"message":"nope"}'),
-    (html_page(400, "400 Bad Request"), "Datadog said: an HTML page titled '400 Bad Request'"),
-])
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        (error(400, "Bad Request"), "Datadog said: Bad Request."),
+        (
+            error(400, "first problem", "second problem"),
+            "Datadog said: first problem; second problem",
+        ),
+        (
+            error(400, {"status": "400", "title": "Bad Request", "detail": "entity is invalid"}),
+            "Datadog said: Bad Request: entity is invalid.",
+        ),
+        (error(400, {"title": "Bad Request"}, "plain"), "Datadog said: Bad Request; plain."),
+        (error(400, {"code": "E42"}), 'Datadog said: {"code":"E42"}'),
+        (
+            raw("upstream exploded", status=400, content_type="text/plain"),
+            "Datadog said: upstream exploded.",
+        ),
+        (raw('{"message": "nope"}', status=400), 'Datadog said: {"message":"nope"}'),
+        (html_page(400, "400 Bad Request"), "Datadog said: an HTML page titled '400 Bad Request'"),
+    ],
+)
 def test_error_bodies_are_shown(fake_datadog: FakeDatadog, fault: Any, said: str) -> None:
     fake_datadog.set_connections("users", [])
     fake_datadog.fail("users", fault)
@@ -329,7 +399,8 @@ def test_unknown_entity_404_explains_both_causes(fake_datadog: FakeDatadog) -> N
 
 
 def test_404_on_a_government_site_says_product_analytics_is_not_offered(
-        fake_datadog: FakeDatadog) -> None:
+    fake_datadog: FakeDatadog,
+) -> None:
     target = Target(base_url=fake_datadog.url, site="us2.ddog-gov.com")
     message = error_of(read(fake_datadog, "users", target=target), "users")
     assert "from us2.ddog-gov.com: HTTP 404" in message
@@ -338,8 +409,9 @@ def test_404_on_a_government_site_says_product_analytics_is_not_offered(
 
 def test_redirects_are_not_followed(fake_datadog: FakeDatadog) -> None:
     fake_datadog.set_connections("users", [])
-    fake_datadog.fail("users", raw("", status=302,
-                                   headers={"Location": "http://127.0.0.1:9/steal-keys"}))
+    fake_datadog.fail(
+        "users", raw("", status=302, headers={"Location": "http://127.0.0.1:9/steal-keys"})
+    )
     message = error_of(read(fake_datadog, "users"), "users")
     assert "HTTP 302 Found, redirected to 'http://127.0.0.1:9/steal-keys'" in message
     assert "does not follow redirects" in message

@@ -28,9 +28,15 @@ CREDS = Credentials(api_key=API_KEY, app_key=APP_KEY)
 def read_logged(fake: FakeDatadog, *entities: str) -> tuple[LiveState, list[str]]:
     lines: list[str] = []
     clock = VirtualTime()
-    state = read_live(entities, target=resolve_target(site=None, api_url=fake.url),
-                      credentials=CREDS, timeout=60, log=lines.append, sleep=clock.sleep,
-                      clock=clock.clock)
+    state = read_live(
+        entities,
+        target=resolve_target(site=None, api_url=fake.url),
+        credentials=CREDS,
+        timeout=60,
+        log=lines.append,
+        sleep=clock.sleep,
+        clock=clock.clock,
+    )
     return state, lines
 
 
@@ -40,7 +46,8 @@ def assert_no_keys(text: str) -> None:
 
 
 def test_debug_log_shows_each_request_with_the_key_headers_masked(
-        fake_datadog: FakeDatadog) -> None:
+    fake_datadog: FakeDatadog,
+) -> None:
     fake_datadog.set_connections("users", [])
     fake_datadog.fail("users", rate_limited("2"), dropped())
     state, lines = read_logged(fake_datadog, "users")
@@ -57,14 +64,18 @@ def test_debug_log_shows_each_request_with_the_key_headers_masked(
         assert_no_keys(line)
 
 
-@pytest.mark.parametrize("fault", [
-    error(400, f"invalid key {API_KEY}"),
-    error(403, {"title": "Forbidden", "detail": f"application key {APP_KEY} lacks access"}),
-    raw(f"<html><title>{API_KEY}</title></html>", status=200, content_type="text/html"),
-    raw(f'{{"data": {{"type": "{APP_KEY}"}}}}'),
-])
-def test_keys_echoed_by_a_server_are_masked_in_messages(fake_datadog: FakeDatadog,
-                                                        fault: Any) -> None:
+@pytest.mark.parametrize(
+    "fault",
+    [
+        error(400, f"invalid key {API_KEY}"),
+        error(403, {"title": "Forbidden", "detail": f"application key {APP_KEY} lacks access"}),
+        raw(f"<html><title>{API_KEY}</title></html>", status=200, content_type="text/html"),
+        raw(f'{{"data": {{"type": "{APP_KEY}"}}}}'),
+    ],
+)
+def test_keys_echoed_by_a_server_are_masked_in_messages(
+    fake_datadog: FakeDatadog, fault: Any
+) -> None:
     fake_datadog.set_connections("users", [])
     fake_datadog.fail("users", fault)
     state, lines = read_logged(fake_datadog, "users")
@@ -77,8 +88,16 @@ def test_keys_echoed_by_a_server_are_masked_in_messages(fake_datadog: FakeDatado
 
 
 def test_redact_headers_masks_every_credential_like_header() -> None:
-    text = redact_headers({"DD-API-KEY": "a1", "dd-application-key": "b2", "Authorization": "c3",
-                           "Cookie": "d4", "X-Token": "e5", "Accept": "application/json"})
+    text = redact_headers(
+        {
+            "DD-API-KEY": "a1",
+            "dd-application-key": "b2",
+            "Authorization": "c3",
+            "Cookie": "d4",
+            "X-Token": "e5",
+            "Accept": "application/json",
+        }
+    )
     for secret in ("a1", "b2", "c3", "d4", "e5"):
         assert secret not in text
     assert "Accept: application/json" in text
@@ -88,8 +107,12 @@ def test_cli_debug_output_never_holds_the_keys(fake_datadog: FakeDatadog, tmp_pa
     fake_datadog.set_connections("users", [])
     fake_datadog.set_connections("accounts", [])
     out, err = io.StringIO(), io.StringIO()
-    code = main(["--debug", "snapshot", "-o", str(tmp_path / "live.json")], stdout=out,
-                stderr=err, env=fake_datadog.env())
+    code = main(
+        ["--debug", "snapshot", "-o", str(tmp_path / "live.json")],
+        stdout=out,
+        stderr=err,
+        env=fake_datadog.env(),
+    )
     assert code == 0, err.getvalue()
     assert "debug: GET " in err.getvalue()
     assert "DD-API-KEY: ***" in err.getvalue()

@@ -11,6 +11,7 @@ import io
 import json
 import socket
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -47,12 +48,19 @@ from driftcheck.retry import (
 CREDS = Credentials(api_key=API_KEY, app_key=APP_KEY)
 
 
-def read(fake: FakeDatadog | str, *entities: str, clock: VirtualTime, timeout: float = 60,
-         **options: Any) -> LiveState:
+def read(
+    fake: FakeDatadog | str, *entities: str, clock: VirtualTime, timeout: float = 60, **options: Any
+) -> LiveState:
     url = fake if isinstance(fake, str) else fake.url
-    return read_live(entities or ("users",), target=resolve_target(site=None, api_url=url),
-                     credentials=CREDS, timeout=timeout, sleep=clock.sleep, clock=clock.clock,
-                     **options)
+    return read_live(
+        entities or ("users",),
+        target=resolve_target(site=None, api_url=url),
+        credentials=CREDS,
+        timeout=timeout,
+        sleep=clock.sleep,
+        clock=clock.clock,
+        **options,
+    )
 
 
 @pytest.fixture
@@ -66,7 +74,8 @@ def fake(fake_datadog: FakeDatadog) -> FakeDatadog:
 
 
 def test_a_persistent_server_error_is_retried_with_growing_jittered_backoff(
-        fake: FakeDatadog) -> None:
+    fake: FakeDatadog,
+) -> None:
     fake.fail_always("users", server_error(503))
     clock = VirtualTime()
     state = read(fake, clock=clock)
@@ -126,13 +135,26 @@ def test_429_waits_for_x_ratelimit_reset(fake: FakeDatadog) -> None:
     assert len(fake.requests) == 2
 
 
-@pytest.mark.parametrize(("reset", "expected"), [
-    ("1.5", 1.5), (" 2 ", 2.0), ("7", 7.0),
-    ("abc", None), ("", None), ("-4", None), ("nan", None), ("inf", None), ("3s", None),
-    ("1e400", None), ("0x10", None), (None, None),
-])
-def test_x_ratelimit_reset_junk_falls_back_to_backoff(fake: FakeDatadog, reset: str | None,
-                                                      expected: float | None) -> None:
+@pytest.mark.parametrize(
+    ("reset", "expected"),
+    [
+        ("1.5", 1.5),
+        (" 2 ", 2.0),
+        ("7", 7.0),
+        ("abc", None),
+        ("", None),
+        ("-4", None),
+        ("nan", None),
+        ("inf", None),
+        ("3s", None),
+        ("1e400", None),
+        ("0x10", None),
+        (None, None),
+    ],
+)
+def test_x_ratelimit_reset_junk_falls_back_to_backoff(
+    fake: FakeDatadog, reset: str | None, expected: float | None
+) -> None:
     fake.fail("users", rate_limited(reset=reset))
     clock = VirtualTime()
     assert read(fake, clock=clock).entities["users"].ok
@@ -151,12 +173,15 @@ def test_a_zero_reset_retries_at_once(fake: FakeDatadog) -> None:
     assert len(fake.requests) == 2
 
 
-@pytest.mark.parametrize(("fault", "expected"), [
-    (rate_limited(reset=None, retry_after="7"), 7.0),
-    (rate_limited(reset="2", retry_after="5"), 5.0),
-    (rate_limited(reset="6", retry_after="junk"), 6.0),
-    (server_error(503, retry_after="4"), 4.0),
-])
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (rate_limited(reset=None, retry_after="7"), 7.0),
+        (rate_limited(reset="2", retry_after="5"), 5.0),
+        (rate_limited(reset="6", retry_after="junk"), 6.0),
+        (server_error(503, retry_after="4"), 4.0),
+    ],
+)
 def test_retry_after_is_honoured(fake: FakeDatadog, fault: Any, expected: float) -> None:
     fake.fail("users", fault)
     clock = VirtualTime()
@@ -182,15 +207,26 @@ def test_a_reset_beyond_the_deadline_gives_up_at_once(fake: FakeDatadog) -> None
     assert clock.sleeps == []
     assert len(fake.requests) == 1
     assert "gave up: the next retry (in 120.0 s) would pass the --timeout deadline of 60 s" in (
-        message)
+        message
+    )
 
 
 def test_a_429_seen_by_one_worker_makes_the_others_wait(fake: FakeDatadog) -> None:
     # users gets a 429 (reset 7 s). accounts' first answer (a 503) is held until the users
     # worker has closed the gate and started waiting; its retry must then wait for the gate,
     # not just for its own short backoff.
-    gate_closed = threading.Event()
-    fake.fail("users", rate_limited(reset="7"))
+    # The users 429 is itself held until the accounts request has arrived, so that both
+    # requests are in flight on two workers (else one worker may run both, one after the other).
+    gate_closed, accounts_arrived = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        give_up = time.monotonic() + 5
+        while not fake.requests_for("accounts") and time.monotonic() < give_up:
+            time.sleep(0.001)
+        accounts_arrived.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    fake.fail("users", held(accounts_arrived, rate_limited(reset="7")))
     fake.fail("accounts", held(gate_closed, server_error(503)))
     clock = VirtualTime(on_sleep=lambda seconds: gate_closed.set() if seconds == 7 else None)
     state = read(fake, "users", "accounts", clock=clock, workers=2)
@@ -215,10 +251,23 @@ def test_gate_never_shortens_and_refuses_waits_past_the_deadline() -> None:
     assert clock.sleeps == [5.0]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("3", 3.0), ("0", 0.0), ("2.5", 2.5), (" 4 ", 4.0), (None, None), ("", None), ("-1", None),
-    ("abc", None), ("nan", None), ("-inf", None), ("1e999", None), ("1,5", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3", 3.0),
+        ("0", 0.0),
+        ("2.5", 2.5),
+        (" 4 ", 4.0),
+        (None, None),
+        ("", None),
+        ("-1", None),
+        ("abc", None),
+        ("nan", None),
+        ("-inf", None),
+        ("1e999", None),
+        ("1,5", None),
+    ],
+)
 def test_parse_seconds(value: str | None, expected: float | None) -> None:
     assert parse_seconds(value) == expected
 
@@ -226,15 +275,18 @@ def test_parse_seconds(value: str | None, expected: float | None) -> None:
 NOW = dt.datetime(2026, 11, 29, 21, 40, 58, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("120", 120.0),
-    ("Sun, 29 Nov 2026 21:41:28 GMT", 30.0),
-    ("Sun, 29 Nov 2026 21:00:00 GMT", 0.0),  # in the past: go now
-    ("Sun, 29 Nov 2026 21:41:28", None),  # no zone: ambiguous
-    ("tomorrow", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("120", 120.0),
+        ("Sun, 29 Nov 2026 21:41:28 GMT", 30.0),
+        ("Sun, 29 Nov 2026 21:00:00 GMT", 0.0),  # in the past: go now
+        ("Sun, 29 Nov 2026 21:41:28", None),  # no zone: ambiguous
+        ("tomorrow", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_parse_retry_after(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, NOW) == expected
 
@@ -285,12 +337,16 @@ def test_dropped_connections_are_retried(fake: FakeDatadog, fault: Any) -> None:
     assert len(clock.sleeps) == 2
 
 
-@pytest.mark.parametrize(("fault", "reason"), [
-    (dropped(), "the server closed the connection without answering"),
-    (dropped_mid_body(), "the connection broke off in the middle of the response"),
-])
-def test_persistent_drops_are_reported_after_the_last_attempt(fake: FakeDatadog, fault: Any,
-                                                              reason: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        (dropped(), "the server closed the connection without answering"),
+        (dropped_mid_body(), "the connection broke off in the middle of the response"),
+    ],
+)
+def test_persistent_drops_are_reported_after_the_last_attempt(
+    fake: FakeDatadog, fault: Any, reason: str
+) -> None:
     fake.fail_always("users", fault)
     message = read(fake, clock=VirtualTime()).entities["users"].error or ""
     assert f"{reason} (after 5 attempts)" in message
@@ -331,19 +387,33 @@ class ScriptedSession(requests.Session):
             raise self.failures.pop(0)
         response = requests.Response()
         response.status_code = 200
-        response.raw = io.BytesIO(json.dumps({"data": {"type": "list_connections_response"}})
-                                  .encode())
+        response.raw = io.BytesIO(
+            json.dumps({"data": {"type": "list_connections_response"}}).encode()
+        )
         return response
 
 
 def read_with(session: requests.Session, clock: VirtualTime) -> LiveState:
-    return read_live(["users"], target=resolve_target(site=None, api_url=None), credentials=CREDS,
-                     timeout=60, sleep=clock.sleep, clock=clock.clock, session=session)
+    return read_live(
+        ["users"],
+        target=resolve_target(site=None, api_url=None),
+        credentials=CREDS,
+        timeout=60,
+        sleep=clock.sleep,
+        clock=clock.clock,
+        session=session,
+    )
 
 
-@pytest.mark.parametrize("failure", [requests.ReadTimeout("slow"), requests.ConnectTimeout("x"),
-                                     requests.ConnectionError("reset"),
-                                     requests.exceptions.ChunkedEncodingError("cut")])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        requests.ReadTimeout("slow"),
+        requests.ConnectTimeout("x"),
+        requests.ConnectionError("reset"),
+        requests.exceptions.ChunkedEncodingError("cut"),
+    ],
+)
 def test_network_failures_are_retried(failure: Exception) -> None:
     session, clock = ScriptedSession(failure, failure), VirtualTime()
     assert read_with(session, clock).entities["users"].connections == ()
@@ -356,10 +426,13 @@ def test_timeouts_name_the_wait() -> None:
     assert "no answer within 30.0 s (after 5 attempts)" in message
 
 
-@pytest.mark.parametrize(("failure", "needle"), [
-    (requests.exceptions.SSLError("bad cert"), "TLS handshake failed"),
-    (requests.exceptions.InvalidHeader("bad"), "the request failed (InvalidHeader)"),
-])
+@pytest.mark.parametrize(
+    ("failure", "needle"),
+    [
+        (requests.exceptions.SSLError("bad cert"), "TLS handshake failed"),
+        (requests.exceptions.InvalidHeader("bad"), "the request failed (InvalidHeader)"),
+    ],
+)
 def test_failures_a_retry_cannot_fix_are_not_retried(failure: Exception, needle: str) -> None:
     session, clock = ScriptedSession(failure), VirtualTime()
     message = read_with(session, clock).entities["users"].error or ""

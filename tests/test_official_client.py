@@ -30,10 +30,14 @@ from driftcheck.live import Credentials, read_live, resolve_target
 
 CONNECTIONS = [
     sample_connection(),
-    sample_connection("crm-integration", type="salesforce",
-                      join={"attribute": "user_id", "type": "user_id"},
-                      created_at="0001-01-01T00:00:00Z", updated_at="2026-11-20T10:02:11.123Z",
-                      future_attribute={"nested": [1, "two"]}),
+    sample_connection(
+        "crm-integration",
+        type="salesforce",
+        join={"attribute": "user_id", "type": "user_id"},
+        created_at="0001-01-01T00:00:00Z",
+        updated_at="2026-11-20T10:02:11.123Z",
+        future_attribute={"nested": [1, "two"]},
+    ),
     {"id": "bare-minimum"},
 ]
 
@@ -60,16 +64,19 @@ def api(fake: FakeDatadog) -> Iterator[RumAudienceManagementApi]:
 
 def list_connections(api: RumAudienceManagementApi, entity: str) -> ListConnectionsResponse:
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using unstable operation 'list_connections'",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message="Using unstable operation 'list_connections'", category=UserWarning
+        )
         return api.list_connections(entity)
 
 
 def normalized(value: Any) -> Any:
     """Datetimes compared as instants: the client writes '+00:00' where the fake wrote 'Z'."""
     if isinstance(value, dict):
-        return {k: (_instant(v) if k in ("created_at", "updated_at") else normalized(v))
-                for k, v in value.items()}
+        return {
+            k: (_instant(v) if k in ("created_at", "updated_at") else normalized(v))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [normalized(v) for v in value]
     return value
@@ -80,7 +87,8 @@ def _instant(value: Any) -> Any:
 
 
 def test_the_official_models_hold_exactly_what_the_fake_served(
-        fake: FakeDatadog, api: RumAudienceManagementApi) -> None:
+    fake: FakeDatadog, api: RumAudienceManagementApi
+) -> None:
     model = list_connections(api, "users")
     assert normalized(model.to_dict()) == normalized(fake.response_body("users"))
     assert not model.data._unparsed  # the fake's enum values are the documented ones
@@ -91,15 +99,21 @@ def test_the_official_models_hold_exactly_what_the_fake_served(
 
 
 def test_the_official_client_and_driftcheck_read_the_same(
-        fake: FakeDatadog, api: RumAudienceManagementApi) -> None:
+    fake: FakeDatadog, api: RumAudienceManagementApi
+) -> None:
     official = list_connections(api, "users").to_dict()["data"]["attributes"]["connections"]
-    ours = read_live(["users"], target=resolve_target(site=None, api_url=fake.url),
-                     credentials=Credentials(API_KEY, APP_KEY), timeout=10)
+    ours = read_live(
+        ["users"],
+        target=resolve_target(site=None, api_url=fake.url),
+        credentials=Credentials(API_KEY, APP_KEY),
+        timeout=10,
+    )
     assert normalized(official) == normalized(list(ours.entities["users"].connections or ()))
 
 
 def test_the_official_client_sends_what_the_fake_checks(
-        fake: FakeDatadog, api: RumAudienceManagementApi) -> None:
+    fake: FakeDatadog, api: RumAudienceManagementApi
+) -> None:
     list_connections(api, "users")
     [request] = fake.requests
     assert request.path == "/api/v2/product-analytics/users/mapping/connections"
@@ -108,7 +122,8 @@ def test_the_official_client_sends_what_the_fake_checks(
 
 
 def test_the_official_client_retries_the_fakes_rate_limit(
-        fake: FakeDatadog, api: RumAudienceManagementApi) -> None:
+    fake: FakeDatadog, api: RumAudienceManagementApi
+) -> None:
     fake.fail("users", rate_limited(reset="0"))  # "0": the client's first retry is immediate
     model = list_connections(api, "users")
     assert len(model.data.attributes.connections) == 3
@@ -116,7 +131,8 @@ def test_the_official_client_retries_the_fakes_rate_limit(
 
 
 def test_the_official_client_understands_the_fakes_errors(
-        fake: FakeDatadog, api: RumAudienceManagementApi) -> None:
+    fake: FakeDatadog, api: RumAudienceManagementApi
+) -> None:
     with pytest.raises(NotFoundException) as missing:
         list_connections(api, "nosuch")
     assert missing.value.status == 404

@@ -15,12 +15,16 @@ from driftcheck.model import EntityRead, LiveState
 from driftcheck.snapshot import FORMAT, read_snapshot, render_snapshot, write_snapshot
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "live-snapshot.json"
-CONNECTION = {"id": "crm-integration", "type": "salesforce",
-              "join": {"attribute": "user_id", "type": "user_id"},
-              "fields": [{"id": "nps_score", "type": "number",
-                          "unknown_new_key": [1, {"a": None}]}],
-              "metadata": {"owner": "sales-ops"}, "created_at": "2026-11-20T10:02:11Z",
-              "updated_by": "jane.doe@example.com", "ünïcode": "✓"}
+CONNECTION = {
+    "id": "crm-integration",
+    "type": "salesforce",
+    "join": {"attribute": "user_id", "type": "user_id"},
+    "fields": [{"id": "nps_score", "type": "number", "unknown_new_key": [1, {"a": None}]}],
+    "metadata": {"owner": "sales-ops"},
+    "created_at": "2026-11-20T10:02:11Z",
+    "updated_by": "jane.doe@example.com",
+    "ünïcode": "✓",
+}
 
 
 def state(**entities: EntityRead) -> LiveState:
@@ -40,8 +44,11 @@ def test_written_snapshot_holds_everything_a_check_needs(tmp_path: Path) -> None
     write_snapshot(GOOD, str(path))
     document = json.loads(path.read_text("utf-8"))
     assert document == {
-        "format": FORMAT, "format_version": 1, "site": "datadoghq.eu",
-        "read_at": "2026-11-29T21:40:58Z", "driftcheck_version": __version__,
+        "format": FORMAT,
+        "format_version": 1,
+        "site": "datadoghq.eu",
+        "read_at": "2026-11-29T21:40:58Z",
+        "driftcheck_version": __version__,
         "entities": {"users": {"connections": [CONNECTION]}, "accounts": {"connections": []}},
     }
     assert path.read_text("utf-8").endswith("}\n")
@@ -58,7 +65,9 @@ def test_reading_returns_only_the_entities_asked_for_in_that_order(tmp_path: Pat
     write_snapshot(GOOD, path)
     assert list(read_snapshot(path, ["accounts"]).entities) == ["accounts"]
     assert list(read_snapshot(path, ["accounts", "users", "accounts"]).entities) == [
-        "accounts", "users"]
+        "accounts",
+        "users",
+    ]
 
 
 def test_an_entity_the_snapshot_lacks_is_unreadable_like_an_api_failure(tmp_path: Path) -> None:
@@ -68,15 +77,15 @@ def test_an_entity_the_snapshot_lacks_is_unreadable_like_an_api_failure(tmp_path
     assert not read.ok
     assert read.connections is None
     assert f"the snapshot {path} does not hold entity 'accounts' (it holds: users)" in (
-        read.error or "")
+        read.error or ""
+    )
     assert "driftcheck snapshot --entity accounts" in (read.error or "")
 
 
 def test_a_state_with_an_unreadable_entity_is_never_written(tmp_path: Path) -> None:
     path = tmp_path / "live.json"
     path.write_text("previous snapshot", encoding="utf-8")
-    broken = state(users=EntityRead("users", ()),
-                   accounts=EntityRead("accounts", None, "HTTP 503"))
+    broken = state(users=EntityRead("users", ()), accounts=EntityRead("accounts", None, "HTTP 503"))
     with pytest.raises(LiveReadError, match="entity\\(ies\\) accounts could not be read") as caught:
         write_snapshot(broken, str(path))
     assert caught.value.exit_code == 4
@@ -84,8 +93,7 @@ def test_a_state_with_an_unreadable_entity_is_never_written(tmp_path: Path) -> N
     assert os.listdir(tmp_path) == ["live.json"]
 
 
-def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(
-        tmp_path: Path) -> None:
+def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     path = tmp_path / "live.json"
     path.write_text("previous snapshot", encoding="utf-8")
     unserializable = state(users=EntityRead("users", ({"id": "c", "when": object()},)))
@@ -104,8 +112,9 @@ def test_a_missing_snapshot_file_says_how_to_make_one(tmp_path: Path) -> None:
     path = str(tmp_path / "absent.json")
     with pytest.raises(LiveReadError) as caught:
         read_snapshot(path, ["users"])
-    assert str(caught.value) == (f"{path}: snapshot file not found; write one with "
-                                 f"'driftcheck snapshot -o {path}'")
+    assert str(caught.value) == (
+        f"{path}: snapshot file not found; write one with 'driftcheck snapshot -o {path}'"
+    )
     assert caught.value.exit_code == 4
 
 
@@ -115,34 +124,55 @@ def test_a_directory_is_not_a_snapshot(tmp_path: Path) -> None:
 
 
 def valid(**changes: Any) -> dict[str, Any]:
-    document: dict[str, Any] = {"format": FORMAT, "format_version": 1, "site": "datadoghq.com",
-                                "read_at": "2026-11-29T21:40:58Z", "driftcheck_version": "0.1.0",
-                                "entities": {"users": {"connections": []}}}
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": 1,
+        "site": "datadoghq.com",
+        "read_at": "2026-11-29T21:40:58Z",
+        "driftcheck_version": "0.1.0",
+        "entities": {"users": {"connections": []}},
+    }
     document.update(changes)
     return {k: v for k, v in document.items() if v is not ...}
 
 
-@pytest.mark.parametrize(("document", "problem"), [
-    ([], 'it has no "format": "driftcheck-live-snapshot" marker'),
-    (valid(format=...), 'it has no "format": "driftcheck-live-snapshot" marker'),
-    (valid(format="something-else"), "marker"),
-    (valid(format_version=2), "format_version 2 is not supported"),
-    (valid(format_version="1"), "format_version '1' is not supported"),
-    (valid(site=...), "'site' must be a non-empty string"),
-    (valid(read_at=5), "'read_at' must be a non-empty string"),
-    (valid(read_at="yesterday"), "'read_at' must be an RFC 3339 time"),
-    (valid(entities=[]), "'entities' must be an object"),
-    (valid(entities={"users": []}), "entities.users must be an object with a 'connections' list"),
-    (valid(entities={"users": {}}), "entities.users must be an object with a 'connections' list"),
-    (valid(entities={"users": {"connections": {}}}),
-     "entities.users.connections is an object, expected a list"),
-    (valid(entities={"users": {"connections": [{"id": 3}]}}),
-     "entities.users.connections[0].id is 3 (a number)"),
-    (valid(entities={"users": {"connections": [{"id": "a", "fields": [{}]}]}}),
-     "entities.users.connections[0].fields[0].id is missing"),
-])
-def test_an_invalid_snapshot_names_the_file_and_the_problem(tmp_path: Path, document: Any,
-                                                            problem: str) -> None:
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ([], 'it has no "format": "driftcheck-live-snapshot" marker'),
+        (valid(format=...), 'it has no "format": "driftcheck-live-snapshot" marker'),
+        (valid(format="something-else"), "marker"),
+        (valid(format_version=2), "format_version 2 is not supported"),
+        (valid(format_version="1"), "format_version '1' is not supported"),
+        (valid(site=...), "'site' must be a non-empty string"),
+        (valid(read_at=5), "'read_at' must be a non-empty string"),
+        (valid(read_at="yesterday"), "'read_at' must be an RFC 3339 time"),
+        (valid(entities=[]), "'entities' must be an object"),
+        (
+            valid(entities={"users": []}),
+            "entities.users must be an object with a 'connections' list",
+        ),
+        (
+            valid(entities={"users": {}}),
+            "entities.users must be an object with a 'connections' list",
+        ),
+        (
+            valid(entities={"users": {"connections": {}}}),
+            "entities.users.connections is an object, expected a list",
+        ),
+        (
+            valid(entities={"users": {"connections": [{"id": 3}]}}),
+            "entities.users.connections[0].id is 3 (a number)",
+        ),
+        (
+            valid(entities={"users": {"connections": [{"id": "a", "fields": [{}]}]}}),
+            "entities.users.connections[0].fields[0].id is missing",
+        ),
+    ],
+)
+def test_an_invalid_snapshot_names_the_file_and_the_problem(
+    tmp_path: Path, document: Any, problem: str
+) -> None:
     path = write_json(tmp_path / "bad.json", document)
     with pytest.raises(LiveReadError) as caught:
         read_snapshot(path, ["users"])
@@ -151,11 +181,14 @@ def test_an_invalid_snapshot_names_the_file_and_the_problem(tmp_path: Path, docu
     assert problem in message
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("", "the file is empty"),
-    ('{"format": "driftcheck-live-snapshot", ', "the file is not valid JSON"),
-    ("<html></html>", "the file is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "the file is empty"),
+        ('{"format": "driftcheck-live-snapshot", ', "the file is not valid JSON"),
+        ("<html></html>", "the file is not valid JSON"),
+    ],
+)
 def test_a_snapshot_that_is_not_json_is_refused(tmp_path: Path, text: str, problem: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")

@@ -27,8 +27,9 @@ def run(*argv: str, env: dict[str, str]) -> tuple[int, str, str]:
 
 @pytest.fixture
 def fake(fake_datadog: FakeDatadog) -> FakeDatadog:
-    fake_datadog.set_connections("users", [sample_connection(),
-                                           sample_connection("crm-integration")])
+    fake_datadog.set_connections(
+        "users", [sample_connection(), sample_connection("crm-integration")]
+    )
     fake_datadog.set_connections("accounts", [sample_connection("warehouse-accounts")])
     return fake_datadog
 
@@ -41,8 +42,10 @@ def test_snapshot_writes_every_entity_of_the_specs(fake: FakeDatadog, tmp_path: 
     assert err == f"wrote {path}: 2 entity(ies), 3 connection(s)\n"
     document = json.loads(path.read_text("utf-8"))
     assert document["site"] == fake.url
-    assert document["entities"]["users"]["connections"] == fake.response_body("users")[
-        "data"]["attributes"]["connections"]
+    assert (
+        document["entities"]["users"]["connections"]
+        == fake.response_body("users")["data"]["attributes"]["connections"]
+    )
     assert set(document["entities"]) == {"users", "accounts"}
 
 
@@ -57,18 +60,21 @@ def test_entity_option_narrows_what_is_fetched(fake: FakeDatadog, tmp_path: Path
 def test_a_snapshot_can_be_checked_offline(fake: FakeDatadog, tmp_path: Path) -> None:
     path = tmp_path / "live.json"
     assert run("snapshot", str(SPECS), "-o", str(path), env=fake.env())[0] == 0
-    code, out, _ = run("check", str(SPECS), "--live-snapshot", str(path), "--format", "json",
-                       env={})
+    code, out, _ = run(
+        "check", str(SPECS), "--live-snapshot", str(path), "--format", "json", env={}
+    )
     assert code == 2  # the fake's connections differ from the example specs
     assert json.loads(out)["site"] == fake.url
 
 
 def test_an_unreadable_entity_writes_nothing_and_keeps_the_old_file(
-        fake: FakeDatadog, tmp_path: Path) -> None:
+    fake: FakeDatadog, tmp_path: Path
+) -> None:
     path = tmp_path / "live.json"
     path.write_text("the previous snapshot\n", encoding="utf-8")
-    code, out, err = run("snapshot", "--entity", "users", "--entity", "nosuch", "-o", str(path),
-                         env=fake.env())
+    code, out, err = run(
+        "snapshot", "--entity", "users", "--entity", "nosuch", "-o", str(path), env=fake.env()
+    )
     assert code == 4
     assert out == ""
     assert "error: nosuch: could not read entity 'nosuch'" in err
@@ -82,16 +88,18 @@ def test_missing_keys_exit_4_naming_the_variables(fake: FakeDatadog, tmp_path: P
     path = tmp_path / "live.json"
     code, _, err = run("snapshot", "-o", str(path), env={"DRIFTCHECK_API_URL": fake.url})
     assert code == 4
-    assert "missing Datadog credentials: set DD_API_KEY and DD_APP_KEY (or DD_APPLICATION_KEY)" \
-        in err
+    assert (
+        "missing Datadog credentials: set DD_API_KEY and DD_APP_KEY (or DD_APPLICATION_KEY)" in err
+    )
     assert not path.exists()
     assert fake.requests == []
 
 
 def test_a_bad_site_exits_1_listing_the_sites(fake: FakeDatadog, tmp_path: Path) -> None:
     env = {k: v for k, v in fake.env().items() if k != "DRIFTCHECK_API_URL"}
-    code, _, err = run("snapshot", "--site", "datadoghq.org", "-o", str(tmp_path / "x.json"),
-                       env=env)
+    code, _, err = run(
+        "snapshot", "--site", "datadoghq.org", "-o", str(tmp_path / "x.json"), env=env
+    )
     assert code == 1
     assert "unknown Datadog site 'datadoghq.org'" in err
     for site in SITES:
@@ -99,9 +107,12 @@ def test_a_bad_site_exits_1_listing_the_sites(fake: FakeDatadog, tmp_path: Path)
 
 
 def test_dd_site_from_the_environment_is_checked_too(tmp_path: Path) -> None:
-    code, _, err = run("snapshot", "-o", str(tmp_path / "x.json"),
-                       env={"DD_SITE": "datadoghq.moon", "DD_API_KEY": "k" * 32,
-                            "DD_APP_KEY": "a" * 40})
+    code, _, err = run(
+        "snapshot",
+        "-o",
+        str(tmp_path / "x.json"),
+        env={"DD_SITE": "datadoghq.moon", "DD_API_KEY": "k" * 32, "DD_APP_KEY": "a" * 40},
+    )
     assert code == 1
     assert "unknown Datadog site 'datadoghq.moon'" in err
 
@@ -131,12 +142,22 @@ def test_check_with_a_missing_snapshot_file_exits_4(tmp_path: Path) -> None:
 
 def test_check_with_a_snapshot_lacking_an_entity_exits_4(tmp_path: Path) -> None:
     path = tmp_path / "partial.json"
-    path.write_text(json.dumps({
-        "format": "driftcheck-live-snapshot", "format_version": 1, "site": "datadoghq.com",
-        "read_at": "2026-11-29T21:40:58Z", "driftcheck_version": "0.1.0",
-        "entities": {"users": {"connections": []}}}), encoding="utf-8")
-    code, out, _ = run("check", str(SPECS), "--live-snapshot", str(path), "--format", "json",
-                       env={})
+    path.write_text(
+        json.dumps(
+            {
+                "format": "driftcheck-live-snapshot",
+                "format_version": 1,
+                "site": "datadoghq.com",
+                "read_at": "2026-11-29T21:40:58Z",
+                "driftcheck_version": "0.1.0",
+                "entities": {"users": {"connections": []}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        "check", str(SPECS), "--live-snapshot", str(path), "--format", "json", env={}
+    )
     assert code == 4
     errors = json.loads(out)["errors"]
     assert [e["entity"] for e in errors] == ["accounts"]

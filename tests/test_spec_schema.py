@@ -38,8 +38,12 @@ def test_every_property_is_documented_and_objects_are_closed() -> None:
             assert obj.get("additionalProperties") is False, where
         for name, prop in obj.get("properties", {}).items():
             assert prop.get("description"), f"{where}/properties/{name} has no description"
-            assert "examples" in prop or "enum" in prop or prop.get("type") == "array" or \
-                "$ref" in prop.get("items", {}), f"{where}/properties/{name} has no examples"
+            assert (
+                "examples" in prop
+                or "enum" in prop
+                or prop.get("type") == "array"
+                or "$ref" in prop.get("items", {})
+            ), f"{where}/properties/{name} has no examples"
 
 
 def test_schema_examples_are_valid() -> None:

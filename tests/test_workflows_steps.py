@@ -53,32 +53,50 @@ class Runner:
         self.temp.mkdir()
         self.summary = tmp_path / "summary.md"
         self.outputs: dict[str, dict[str, str]] = {}
-        self.env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "LANG": "C.UTF-8",
-                    "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux",
-                    "GITHUB_ACTIONS": "true", "GITHUB_ACTION_PATH": str(ROOT),
-                    "GITHUB_STEP_SUMMARY": str(self.summary), "GITHUB_WORKFLOW": "driftcheck",
-                    "GITHUB_JOB": "check", **env}
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "LANG": "C.UTF-8",
+            "RUNNER_TEMP": str(self.temp),
+            "RUNNER_OS": "Linux",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_ACTION_PATH": str(ROOT),
+            "GITHUB_STEP_SUMMARY": str(self.summary),
+            "GITHUB_WORKFLOW": "driftcheck",
+            "GITHUB_JOB": "check",
+            **env,
+        }
 
-    def run(self, step: dict[str, Any], context: Mapping[str, str],
-            step_id: str = "") -> subprocess.CompletedProcess[str]:
+    def run(
+        self, step: dict[str, Any], context: Mapping[str, str], step_id: str = ""
+    ) -> subprocess.CompletedProcess[str]:
         assert "${{" not in step["run"], "expressions belong in env:, not in run:"
         output = self.tmp / f"output-{len(self.outputs)}"
         output.touch()
         env = {**self.env, "GITHUB_OUTPUT": str(output)}
-        env.update({name: resolve(str(value), context) for name, value in
-                    (step.get("env") or {}).items()})
+        env.update(
+            {name: resolve(str(value), context) for name, value in (step.get("env") or {}).items()}
+        )
         script = self.tmp / "step.sh"
         script.write_text(step["run"], encoding="utf-8")
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                              env=env, cwd=self.tmp, capture_output=True, text=True,
-                              timeout=120, check=False)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            env=env,
+            cwd=self.tmp,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         self.outputs[step_id or str(len(self.outputs))] = dict(
-            line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
+            line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines()
+        )
         return done
 
 
 def resolve(text: str, context: Mapping[str, str]) -> str:
     """Replace each ``${{ expr }}`` by ``context[expr]``; an unknown expression fails the test."""
+
     def value(match: re.Match[str]) -> str:
         expression = match.group(1)
         assert expression in context, f"the test gives no value for ${{{{ {expression} }}}}"
@@ -92,8 +110,10 @@ def fake_venv(runner: Runner, driftcheck: str | None = None) -> None:
     bin_dir = runner.temp / "driftcheck-venv" / "bin"
     bin_dir.mkdir(parents=True)
     real = f'#!/bin/sh\nexec "{sys.executable}" -m driftcheck "$@"\n'
-    for name, text in (("driftcheck", driftcheck or real),
-                       ("python", f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')):
+    for name, text in (
+        ("driftcheck", driftcheck or real),
+        ("python", f'#!/bin/sh\nexec "{sys.executable}" "$@"\n'),
+    ):
         (bin_dir / name).write_text(text, encoding="utf-8")
         (bin_dir / name).chmod(0o755)
 
@@ -124,8 +144,9 @@ def github() -> Iterator[FakeGitHub]:
 
 
 def action_context(inputs: Mapping[str, str], runner: Runner, token: str) -> dict[str, str]:
-    context = {f"inputs.{name}": str(spec.get("default", ""))
-               for name, spec in ACTION["inputs"].items()}
+    context = {
+        f"inputs.{name}": str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()
+    }
     context.update({f"inputs.{name}": value for name, value in inputs.items()})
     context["github.token"] = token
     for name, value in runner.outputs.get("check", {}).items():
@@ -133,36 +154,53 @@ def action_context(inputs: Mapping[str, str], runner: Runner, token: str) -> dic
     return context
 
 
-def run_action(runner: Runner, inputs: Mapping[str, str],
-               token: str = "unused") -> dict[str, Any]:
+def run_action(runner: Runner, inputs: Mapping[str, str], token: str = "unused") -> dict[str, Any]:
     """Run check, then comment, then the exit step; returns what each did."""
     steps = ACTION["runs"]["steps"]
     check = runner.run(find_step(steps, "check"), action_context(inputs, runner, token), "check")
-    comment = runner.run(find_step(steps, "Comment on the pull request"),
-                         action_context(inputs, runner, token), "comment")
-    exit_step = runner.run(find_step(steps, "Exit with the check's exit code"),
-                           action_context(inputs, runner, token), "exit")
-    return {"check": check, "comment": comment, "exit": exit_step.returncode,
-            "outputs": runner.outputs["check"]}
+    comment = runner.run(
+        find_step(steps, "Comment on the pull request"),
+        action_context(inputs, runner, token),
+        "comment",
+    )
+    exit_step = runner.run(
+        find_step(steps, "Exit with the check's exit code"),
+        action_context(inputs, runner, token),
+        "exit",
+    )
+    return {
+        "check": check,
+        "comment": comment,
+        "exit": exit_step.returncode,
+        "outputs": runner.outputs["check"],
+    }
 
 
 @pytest.fixture
 def pr_runner(tmp_path: Path, datadog: FakeDatadog, github: FakeGitHub) -> Runner:
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": PR, "head": {"sha": "c" * 40}}}),
-                     encoding="utf-8")
+    event.write_text(
+        json.dumps({"pull_request": {"number": PR, "head": {"sha": "c" * 40}}}), encoding="utf-8"
+    )
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "users.yaml").write_text(SPEC, encoding="utf-8")
-    runner = Runner(tmp_path, {**datadog.env(), "GITHUB_EVENT_NAME": "pull_request",
-                               "GITHUB_EVENT_PATH": str(event),
-                               "GITHUB_REPOSITORY": github.repository,
-                               "GITHUB_API_URL": github.url})
+    runner = Runner(
+        tmp_path,
+        {
+            **datadog.env(),
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_REPOSITORY": github.repository,
+            "GITHUB_API_URL": github.url,
+        },
+    )
     fake_venv(runner)
     return runner
 
 
 def test_drift_on_a_pull_request_annotates_summarises_comments_and_exits_2(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub
+) -> None:
     datadog.set_connections("users", [])
     result = run_action(pr_runner, {"paths": "specs/"}, token=github.token)
     outputs = result["outputs"]
@@ -178,10 +216,18 @@ def test_drift_on_a_pull_request_annotates_summarises_comments_and_exits_2(
 
 
 def test_in_sync_exits_0_and_creates_no_comment(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub, tmp_path: Path) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub, tmp_path: Path
+) -> None:
     exported = tmp_path / "exported"
-    assert main(["export", "--entity", "users", "-o", str(exported)], env=datadog.env(),
-                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert (
+        main(
+            ["export", "--entity", "users", "-o", str(exported)],
+            env=datadog.env(),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        == 0
+    )
     result = run_action(pr_runner, {"paths": "exported"}, token=github.token)
     assert result["outputs"]["status"] == "in_sync", result["check"].stdout
     assert (result["outputs"]["drift-count"], result["exit"]) == ("0", 0)
@@ -190,7 +236,8 @@ def test_in_sync_exits_0_and_creates_no_comment(
 
 
 def test_unreadable_datadog_exits_4_with_status_error(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub
+) -> None:
     datadog.fail_always("users", error(403, "Forbidden"))
     result = run_action(pr_runner, {"paths": "specs"}, token=github.token)
     assert (result["outputs"]["status"], result["outputs"]["exit-code"]) == ("error", "4")
@@ -198,7 +245,8 @@ def test_unreadable_datadog_exits_4_with_status_error(
 
 
 def test_report_only_turns_drift_into_success_but_says_drift(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub
+) -> None:
     datadog.set_connections("users", [])
     result = run_action(pr_runner, {"paths": "specs", "report-only": "true"}, token=github.token)
     outputs = result["outputs"]
@@ -211,30 +259,40 @@ def test_invalid_spec_exits_3_without_reports(pr_runner: Runner, tmp_path: Path)
     result = run_action(pr_runner, {"paths": "specs"})
     outputs = result["outputs"]
     assert (outputs["status"], outputs["exit-code"], outputs["report-json"]) == (
-        "spec_invalid", "3", "")
+        "spec_invalid",
+        "3",
+        "",
+    )
     assert result["exit"] == 3
 
 
 def test_a_fork_token_is_a_warning_and_keeps_the_exit_code(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub
+) -> None:
     datadog.set_connections("users", [])
     github.read_only = True
     result = run_action(pr_runner, {"paths": "specs"}, token=github.token)
     assert result["comment"].returncode == 0
-    assert re.search(r"^::warning title=driftcheck comment::pull-request comment not posted: .*"
-                     r"fork.*job summary$", result["comment"].stdout, re.MULTILINE)
+    assert re.search(
+        r"^::warning title=driftcheck comment::pull-request comment not posted: .*"
+        r"fork.*job summary$",
+        result["comment"].stdout,
+        re.MULTILINE,
+    )
     assert result["exit"] == 2
 
 
 def test_comment_key_input_is_used_as_is(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub
+) -> None:
     datadog.set_connections("users", [])
     run_action(pr_runner, {"paths": "specs", "comment-key": "eu"}, token=github.token)
     assert github.bodies(PR)[0].startswith("<!-- driftcheck:comment key=eu -->")
 
 
 def test_matrix_legs_with_other_paths_get_their_own_comments(
-        pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub, tmp_path: Path) -> None:
+    pr_runner: Runner, datadog: FakeDatadog, github: FakeGitHub, tmp_path: Path
+) -> None:
     datadog.set_connections("users", [])
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "users.yaml").write_text(SPEC, encoding="utf-8")
@@ -261,30 +319,44 @@ def stub_runner(tmp_path: Path) -> Runner:
 def test_inputs_are_data_never_shell(stub_runner: Runner, tmp_path: Path) -> None:
     (tmp_path / "a.yaml").touch()
     (tmp_path / "b.yaml").touch()
-    inputs = {"paths": "specs/$(touch pwned1) `touch pwned2`\n*.yaml ;touch${IFS}pwned3",
-              "entities": "users,accounts $(touch pwned4)", "site": "datadoghq.eu\"; touch pwned5"}
+    inputs = {
+        "paths": "specs/$(touch pwned1) `touch pwned2`\n*.yaml ;touch${IFS}pwned3",
+        "entities": "users,accounts $(touch pwned4)",
+        "site": 'datadoghq.eu"; touch pwned5',
+    }
     step = find_step(ACTION["runs"]["steps"], "check")
     done = stub_runner.run(step, action_context(inputs, stub_runner, "t"), "check")
     assert done.returncode == 0, done.stderr
     argv = (stub_runner.temp / "argv").read_text(encoding="utf-8").splitlines()
-    assert argv[argv.index("--") + 1:] == ["specs/$(touch", "pwned1)", "`touch", "pwned2`",
-                                           "*.yaml", ";touch${IFS}pwned3"]
+    assert argv[argv.index("--") + 1 :] == [
+        "specs/$(touch",
+        "pwned1)",
+        "`touch",
+        "pwned2`",
+        "*.yaml",
+        ";touch${IFS}pwned3",
+    ]
     assert argv[argv.index("--site") + 1] == 'datadoghq.eu"; touch pwned5'
     entities = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--entity"]
     assert entities == ["users", "accounts", "$(touch", "pwned4)"]
     assert not list(tmp_path.glob("pwned*"))
 
 
-@pytest.mark.parametrize(("inputs", "message"), [
-    ({"paths": " \n "}, "the paths input is empty"),
-    ({"paths": "specs", "report-only": "yes"}, "report-only must be true or false"),
-    ({"paths": "specs", "comment": "always"}, "comment must be auto, true or false"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"paths": " \n "}, "the paths input is empty"),
+        ({"paths": "specs", "report-only": "yes"}, "report-only must be true or false"),
+        ({"paths": "specs", "comment": "always"}, "comment must be auto, true or false"),
+    ],
+)
 def test_bad_inputs_fail_the_step_with_a_message(
-        stub_runner: Runner, inputs: dict[str, str], message: str) -> None:
+    stub_runner: Runner, inputs: dict[str, str], message: str
+) -> None:
     steps = ACTION["runs"]["steps"]
-    done = stub_runner.run(find_step(steps, "check"), action_context(inputs, stub_runner, "t"),
-                           "check")
+    done = stub_runner.run(
+        find_step(steps, "check"), action_context(inputs, stub_runner, "t"), "check"
+    )
     assert f"::error title=driftcheck::{message}" in done.stdout
     assert stub_runner.outputs["check"]["exit-code"] == "1"
     assert not (stub_runner.temp / "argv").exists()
@@ -321,17 +393,22 @@ class Scheduled:
         self.log = tmp_path / "gh.log"
         self.report = tmp_path / "report.md"
         self.report.write_text("<!-- driftcheck:report -->\n## drift in users\n", "utf-8")
-        self.runner = Runner(tmp_path, {"PATH": f"{bin_dir}:{os.environ['PATH']}",
-                                        "GH_LOG": str(self.log)})
+        self.runner = Runner(
+            tmp_path, {"PATH": f"{bin_dir}:{os.environ['PATH']}", "GH_LOG": str(self.log)}
+        )
 
     def __call__(self, exit_code: str, open_issue: str = "") -> subprocess.CompletedProcess[str]:
         self.runner.env["GH_OPEN_ISSUE"] = open_issue
         steps = SCHEDULED["jobs"]["drift"]["steps"]
         step = find_step(steps, "Open, update or close the drift issue")
-        context = {"github.token": "ghs_x", "github.repository": "octo/specs",
-                   "github.server_url": "https://github.com", "github.run_id": "42",
-                   "steps.driftcheck.outputs.exit-code": exit_code,
-                   "steps.driftcheck.outputs.report-markdown": str(self.report)}
+        context = {
+            "github.token": "ghs_x",
+            "github.repository": "octo/specs",
+            "github.server_url": "https://github.com",
+            "github.run_id": "42",
+            "steps.driftcheck.outputs.exit-code": exit_code,
+            "steps.driftcheck.outputs.report-markdown": str(self.report),
+        }
         return self.runner.run(step, context)
 
     def calls(self) -> list[dict[str, Any]]:
@@ -386,7 +463,8 @@ def test_an_outage_opens_no_issue_and_fails_the_run(scheduled: Scheduled, open_i
 
 @pytest.mark.parametrize("code", ["1", "3", ""])
 def test_other_failures_fail_the_run_without_touching_issues(
-        scheduled: Scheduled, code: str) -> None:
+    scheduled: Scheduled, code: str
+) -> None:
     done = scheduled(code)
     assert done.returncode == 1
     assert "::error title=driftcheck::driftcheck failed" in done.stdout

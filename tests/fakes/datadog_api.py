@@ -42,9 +42,13 @@ PREFIX = "/api/v2/product-analytics/"
 SUFFIX = "/mapping/connections"
 
 #: Headers the real API sends on every answer (values as in Datadog's recorded cassettes).
-RATE_HEADERS = {"x-ratelimit-limit": "1000", "x-ratelimit-period": "60",
-                "x-ratelimit-remaining": "999", "x-ratelimit-reset": "37",
-                "x-ratelimit-name": "product_analytics_connections"}
+RATE_HEADERS = {
+    "x-ratelimit-limit": "1000",
+    "x-ratelimit-period": "60",
+    "x-ratelimit-remaining": "999",
+    "x-ratelimit-reset": "37",
+    "x-ratelimit-name": "product_analytics_connections",
+}
 
 
 def sample_connection(conn_id: str = "user-profiles-connection", **changes: Any) -> dict[str, Any]:
@@ -54,13 +58,22 @@ def sample_connection(conn_id: str = "user-profiles-connection", **changes: Any)
         "type": "ref_table",
         "join": {"attribute": "user_email", "type": "email"},
         "fields": [
-            {"id": "customer_tier", "source_name": "subscription_tier", "type": "string",
-             "display_name": "Customer Tier", "description": "Customer subscription tier",
-             "groups": ["Business", "Subscription"]},
-            {"id": "signup_source", "source_name": "acquisition_channel", "type": "string",
-             "display_name": "Signup Source",
-             "description": "Channel through which user signed up",
-             "groups": ["Marketing", "Attribution"]},
+            {
+                "id": "customer_tier",
+                "source_name": "subscription_tier",
+                "type": "string",
+                "display_name": "Customer Tier",
+                "description": "Customer subscription tier",
+                "groups": ["Business", "Subscription"],
+            },
+            {
+                "id": "signup_source",
+                "source_name": "acquisition_channel",
+                "type": "string",
+                "display_name": "Signup Source",
+                "description": "Channel through which user signed up",
+                "groups": ["Marketing", "Attribution"],
+            },
         ],
         "metadata": {"owner": "growth"},
         "created_at": "2026-10-01T08:00:00Z",
@@ -117,8 +130,13 @@ def error(status: int, *errors: str | Mapping[str, str]) -> Fault:
     return Fault(status, _json({"errors": list(errors)}))
 
 
-def raw(body: bytes | str, *, status: int = 200, content_type: str = "application/json",
-        headers: Mapping[str, str] | None = None) -> Fault:
+def raw(
+    body: bytes | str,
+    *,
+    status: int = 200,
+    content_type: str = "application/json",
+    headers: Mapping[str, str] | None = None,
+) -> Fault:
     """Any body, as given (invalid JSON, wrong shapes, ...)."""
     data = body.encode() if isinstance(body, str) else body
     return Fault(status, data, dict(headers or {}), content_type)
@@ -156,8 +174,16 @@ def truncated() -> Fault:
 def held(event: threading.Event, then: Fault | None = None) -> Fault:
     """``then`` (default: the normal answer), once ``event`` is set."""
     base = then or Fault()
-    return Fault(base.status, base.body, base.headers, base.content_type, base.delay, base.drop,
-                 base.truncate, event)
+    return Fault(
+        base.status,
+        base.body,
+        base.headers,
+        base.content_type,
+        base.delay,
+        base.drop,
+        base.truncate,
+        event,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,8 +200,14 @@ class RecordedRequest:
 class FakeDatadog:
     """The fake API. ``url`` is set once started (``start()`` or ``with``)."""
 
-    def __init__(self, *, connections: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-                 latency: float = 0.0, api_key: str = API_KEY, app_key: str = APP_KEY) -> None:
+    def __init__(
+        self,
+        *,
+        connections: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+        latency: float = 0.0,
+        api_key: str = API_KEY,
+        app_key: str = APP_KEY,
+    ) -> None:
         self.latency, self.api_key, self.app_key = latency, api_key, app_key
         self._lock = threading.Lock()
         self._state: dict[str, list[dict[str, Any]]] = {}
@@ -208,8 +240,13 @@ class FakeDatadog:
         """The body the fake serves for ``entity`` (a fresh copy)."""
         with self._lock:
             connections = copy.deepcopy(self._state[entity])
-        return {"data": {"id": "list_connections_response", "type": "list_connections_response",
-                         "attributes": {"connections": connections}}}
+        return {
+            "data": {
+                "id": "list_connections_response",
+                "type": "list_connections_response",
+                "attributes": {"connections": connections},
+            }
+        }
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -221,8 +258,11 @@ class FakeDatadog:
 
     def env(self) -> dict[str, str]:
         """Environment variables that point driftcheck at this fake."""
-        return {"DD_API_KEY": self.api_key, "DD_APP_KEY": self.app_key,
-                "DRIFTCHECK_API_URL": self.url}
+        return {
+            "DD_API_KEY": self.api_key,
+            "DD_APP_KEY": self.app_key,
+            "DRIFTCHECK_API_URL": self.url,
+        }
 
     # ------------------------------------------------------------ lifecycle
 
@@ -235,8 +275,9 @@ class FakeDatadog:
     def start(self) -> FakeDatadog:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.01}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -271,8 +312,14 @@ class FakeDatadog:
         if headers.get("dd-api-key") != self.api_key:
             return error(403, "Forbidden")
         if headers.get("dd-application-key") != self.app_key:
-            return error(401, {"status": "401", "title": "Unauthorized",
-                               "detail": "Application key is missing or invalid"})
+            return error(
+                401,
+                {
+                    "status": "401",
+                    "title": "Unauthorized",
+                    "detail": "Application key is missing or invalid",
+                },
+            )
         with self._lock:
             known = entity in self._state
         if entity is None or not known:
@@ -362,6 +409,6 @@ class _Handler(BaseHTTPRequestHandler):
 def _entity(path: str) -> str | None:
     route = path.split("?", 1)[0]
     if route.startswith(PREFIX) and route.endswith(SUFFIX):
-        name = route[len(PREFIX): -len(SUFFIX)]
+        name = route[len(PREFIX) : -len(SUFFIX)]
         return unquote(name) if name and "/" not in name else None
     return None

@@ -51,8 +51,13 @@ class Seen:
 class FakeGitHub:
     """State and behaviour of the fake; :func:`serve` puts it on a loopback port."""
 
-    def __init__(self, *, token: str = "ghs_fake_token_1234", repository: str = "octo/specs",
-                 prefix: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        token: str = "ghs_fake_token_1234",
+        repository: str = "octo/specs",
+        prefix: str = "",
+    ) -> None:
         self.token = token
         self.repository = repository
         self.prefix = prefix
@@ -71,15 +76,26 @@ class FakeGitHub:
         """Seed a comment on pull request ``number``; returns its id."""
         with self._lock:
             self._next_id += 1
-            comment = {"id": self._next_id, "body": body, "user": user or BOT,
-                       "html_url": f"https://github.com/{self.repository}/pull/{number}"
-                                   f"#issuecomment-{self._next_id}"}
+            comment = {
+                "id": self._next_id,
+                "body": body,
+                "user": user or BOT,
+                "html_url": f"https://github.com/{self.repository}/pull/{number}"
+                f"#issuecomment-{self._next_id}",
+            }
             self.comments.setdefault(number, []).append(comment)
             return self._next_id
 
-    def fail_next(self, method: str, status: int, body: str | dict[str, Any] = "",
-                  headers: dict[str, str] | None = None, *, times: int = 1,
-                  hang: bool = False) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        body: str | dict[str, Any] = "",
+        headers: dict[str, str] | None = None,
+        *,
+        times: int = 1,
+        hang: bool = False,
+    ) -> None:
         """Answer the next ``times`` requests with ``method`` (or ``"*"``) by this fault."""
         text = body if isinstance(body, str) else json.dumps(body)
         for _ in range(times):
@@ -93,8 +109,9 @@ class FakeGitHub:
 
     # ------------------------------------------------------------ request handling
 
-    def handle(self, method: str, target: str, headers: dict[str, str],
-               raw: bytes) -> tuple[int, dict[str, str], str]:
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, str], str]:
         parts = urlsplit(target)
         body = json.loads(raw) if raw else None
         with self._lock:
@@ -114,16 +131,20 @@ class FakeGitHub:
                 return self.faults.pop(index)
         return None
 
-    def _route(self, method: str, path: str, query: dict[str, list[str]],
-               body: Any) -> tuple[int, dict[str, str], str]:
+    def _route(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, dict[str, str], str]:
         repo = re.escape(self.repository)
         listing = re.fullmatch(rf"{self.prefix}/repos/{repo}/issues/(\d+)/comments", path)
         single = re.fullmatch(rf"{self.prefix}/repos/{repo}/issues/comments/(\d+)", path)
         if listing and method == "GET":
             return self._list(int(listing.group(1)), path, query)
         if method in ("POST", "PATCH") and self.read_only:
-            return 403, {}, json.dumps({"message": "Resource not accessible by integration",
-                                        "status": "403"})
+            return (
+                403,
+                {},
+                json.dumps({"message": "Resource not accessible by integration", "status": "403"}),
+            )
         if listing and method == "POST":
             comment_id = self.add_comment(int(listing.group(1)), body["body"])
             return 201, {}, json.dumps(self._find(comment_id))
@@ -135,18 +156,20 @@ class FakeGitHub:
             return 200, {}, json.dumps(comment)
         return 404, {}, json.dumps({"message": "Not Found"})
 
-    def _list(self, number: int, path: str,
-              query: dict[str, list[str]]) -> tuple[int, dict[str, str], str]:
+    def _list(
+        self, number: int, path: str, query: dict[str, list[str]]
+    ) -> tuple[int, dict[str, str], str]:
         per_page = min(int(query.get("per_page", ["30"])[0]), 100)
         page = int(query.get("page", ["1"])[0])
         comments = self.comments.get(number, [])
-        chunk = comments[(page - 1) * per_page: page * per_page]
+        chunk = comments[(page - 1) * per_page : page * per_page]
         headers = {}
         last = max(1, -(-len(comments) // per_page))
         if page < last:
             base = f"{self.url}{path}?per_page={per_page}"
-            headers["Link"] = (f'<{base}&page={page + 1}>; rel="next", '
-                               f'<{base}&page={last}>; rel="last"')
+            headers["Link"] = (
+                f'<{base}&page={page + 1}>; rel="next", <{base}&page={last}>; rel="last"'
+            )
         return 200, headers, json.dumps(chunk)
 
     def _find(self, comment_id: int) -> dict[str, Any] | None:
