@@ -52,7 +52,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_the_schemas(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "driftcheck/schemas/driftcheck-spec.schema.json" in names
-    assert "driftcheck/cli.py" in names
+    assert "driftcheck/cli/__init__.py" in names
     assert not [n for n in names if n.startswith(("tests/", "examples/"))]
 
 

@@ -1,0 +1,75 @@
+"""Command line: the only layer that reads argv and the environment, prints, and exits.
+
+``main(argv)`` parses arguments (``parser``), runs one command (``commands``), and maps
+every whole-run failure to its exit code in this one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO
+
+from driftcheck.cli.commands import Context
+from driftcheck.cli.parser import FORMATS, build_parser
+from driftcheck.errors import DriftcheckError, SpecInvalid
+from driftcheck.escape import terminal
+from driftcheck.exitcodes import ExitCode
+from driftcheck.redact import RedactingStream, secrets_from_env
+
+__all__ = ["FORMATS", "main"]
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    now: Callable[[], dt.datetime] | None = None,
+) -> int:
+    """Run driftcheck; return the exit code. The one place that maps failures to codes."""
+    environ = dict(os.environ if env is None else env)
+    secrets = secrets_from_env(environ)
+    out = RedactingStream(stdout or sys.stdout, secrets)
+    err = RedactingStream(stderr or sys.stderr, secrets)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        args = build_parser(out).parse_args(args_list)
+        ctx = Context(
+            stdout=out,
+            stderr=err,
+            env=environ,
+            debug=args.debug,
+            now=now or (lambda: dt.datetime.now(dt.UTC)),
+        )
+        return int(args.run(args, ctx))
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.ERROR
+    except SpecInvalid as exc:  # the command already printed every problem
+        return int(exc.exit_code)
+    except DriftcheckError as exc:
+        err.write(f"error: {_safe_multiline(str(exc))}\n")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: never let it look like a finding
+        if debug:
+            err.write(traceback.format_exc())
+        err.write(
+            f"internal error: {type(exc).__name__}: {terminal(str(exc))}\n"
+            "This is a bug in driftcheck; rerun with --debug for the traceback.\n"
+        )
+        return int(ExitCode.ERROR)
+    finally:
+        out.flush()
+        err.flush()
+
+
+def _safe_multiline(text: str) -> str:
+    return "\n".join(terminal(line) for line in text.split("\n"))

@@ -1,0 +1,149 @@
+"""The argument parser: every command, option and help text of driftcheck."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+from driftcheck import __version__
+from driftcheck.cli.commands import (
+    TextSink,
+    cmd_check,
+    cmd_comment,
+    cmd_export,
+    cmd_snapshot,
+    cmd_validate,
+)
+from driftcheck.errors import UsageError
+from driftcheck.exitcodes import EPILOG
+
+FORMATS = ("text", "json", "markdown", "github")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exit status 1 for usage errors (2 means drift) and injectable output."""
+
+    stream: TextSink = sys.stdout
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}\nRun '{self.prog} --help' for usage.")
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        if message:
+            self.stream.write(message)
+
+
+def _add_live_options(parser: argparse.ArgumentParser, *, snapshot: bool) -> None:
+    parser.add_argument(
+        "--entity",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this entity (repeatable); default: every entity declared",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--site", help="Datadog site, e.g. datadoghq.eu (default: $DD_SITE or datadoghq.com)"
+    )
+    source.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="API base URL for proxies and tests (default: $DRIFTCHECK_API_URL); "
+        "http:// only to a loopback address",
+    )
+    if snapshot:
+        source.add_argument(
+            "--live-snapshot",
+            metavar="FILE",
+            help="read the live state from a file written by 'driftcheck snapshot'",
+        )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="total deadline for reading the live state, retries included (default: 60)",
+    )
+
+
+def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
+    return parser
+
+
+def build_parser(stream: TextSink) -> argparse.ArgumentParser:
+    """The whole command line; every subcommand sets ``run``."""
+    parser = _Parser(
+        prog="driftcheck",
+        description="Datadog Product Analytics data connections "
+        "as code: validate specs and detect drift.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
+    parser.stream = stream
+    parser.add_argument("--version", action="version", version=f"driftcheck {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log requests (keys redacted) and show tracebacks of internal errors",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+
+    p = _command(sub, "validate", "validate spec files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_validate)
+
+    p = _command(sub, "check", "compare the specs with the live state")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
+    _add_live_options(p, snapshot=True)
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="stdout format (default: text; github when GITHUB_ACTIONS=true)",
+    )
+    p.add_argument("--output", metavar="FILE", help="write the --format output to FILE instead")
+    p.add_argument("--report-json", metavar="FILE", help="also write the JSON report to FILE")
+    p.add_argument(
+        "--report-markdown", metavar="FILE", help="also write the Markdown report to FILE"
+    )
+    p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(run=cmd_check)
+
+    p = _command(sub, "snapshot", "save the live state to a JSON file")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="spec files or directories naming the entities (default: users, accounts)",
+    )
+    _add_live_options(p, snapshot=False)
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(run=cmd_snapshot)
+
+    p = _command(sub, "export", "write spec files from the live state")
+    _add_live_options(p, snapshot=True)
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.set_defaults(run=cmd_export)
+
+    p = _command(sub, "comment", "post or update the pull-request comment")
+    p.add_argument("report", metavar="REPORT.json", help="a report written by check --report-json")
+    p.add_argument(
+        "--key",
+        help="marker key of the comment (default: workflow, job and Datadog site; "
+        "the action derives one from its inputs)",
+    )
+    p.set_defaults(run=cmd_comment)
+    return parser
