@@ -9,7 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from driftcheck.export import render_spec, scalar
+from driftcheck.export import render_spec
+from driftcheck.yamlemit import scalar
 
 LOADERS = [yaml.CSafeLoader, yaml.SafeLoader]  # libyaml, and the pure-Python fallback
 
