@@ -155,7 +155,8 @@ def _seq_lines(key: str, value: list[str], indent: int) -> list[str]:
 def _entry_lines(key: str, entries: list[Entry], indent: int, *, spaced: bool) -> list[str]:
     lines = [" " * indent + key + ":"]
     for number, entry in enumerate(entries):
-        if spaced and number:
+        # A |+ block keeps the blank lines that follow it: one more would enter its value.
+        if spaced and number and not lines[-1].endswith("\n"):
             lines.append("")
         if entry.left_out:
             names = ", ".join(map(note, entry.left_out))
