@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,17 +72,11 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
     """Load one file; on failure return no document and the reason, with its position."""
     name = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [
-                _file_problem(
-                    name,
-                    f"file is larger than {MAX_FILE_BYTES >> 20} MiB; "
-                    "split the spec over several files",
-                )
-            ]
-        data = path.read_bytes()
+        data = _read_bytes(path)
     except OSError as exc:
         return None, [_file_problem(name, f"cannot read: {exc.strerror or exc}")]
+    if isinstance(data, str):
+        return None, [_file_problem(name, data)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -118,6 +113,25 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
             )
         ]
     return document, []
+
+
+def _read_bytes(path: Path) -> bytes | str:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or why it is refused.
+
+    A spec symlinked to a device or a pipe (``/dev/zero``, a FIFO) is refused before any
+    read: it could block for ever or never end. The read is bounded whatever stat said.
+    """
+    too_large = (
+        f"file is larger than {MAX_FILE_BYTES >> 20} MiB; split the spec over several files"
+    )
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file (a device, pipe or socket): a spec is a text file"
+        if os.fstat(fd).st_size > MAX_FILE_BYTES:
+            return too_large
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return too_large if len(data) > MAX_FILE_BYTES else data
 
 
 def _offset_mark(data: bytes, offset: int) -> yamlpos.Mark:
