@@ -155,9 +155,14 @@ def measure(
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    """Median seconds of ``fn()`` in this process, and its last result."""
+    """Median seconds of ``fn()`` in this process (each run after a full collection, so
+    that no run pays for the garbage of the one before), and its last result."""
+    import gc
+
     times, result = [], None
     for _ in range(runs):
+        result = None
+        gc.collect()
         start = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - start)
@@ -211,7 +216,10 @@ def verify_report(data: Dataset) -> str:
 # ---------------------------------------------------------------- the figures
 
 
-def bench_end_to_end(res: Results, data: Dataset, runs: int, label: str) -> tuple[Sample, Sample]:
+def bench_end_to_end(
+    res: Results, data: Dataset, runs: int, label: str, *, graded: bool = True
+) -> tuple[Sample, Sample]:
+    """Floor and check, fresh processes; the ratios are targets at 200 x 50 only."""
     floor = measure(floor_cmd(data), runs)
     res.add(
         Figure(
@@ -230,8 +238,8 @@ def bench_end_to_end(res: Results, data: Dataset, runs: int, label: str) -> tupl
             f"{label} check end to end",
             fmt(e2e),
             ratio,
-            "<= 2.0x floor",
-            ratio <= 2.0,
+            "<= 2.0x floor" if graded else "info (target at 200x50: <= 2.0x)",
+            ratio <= 2.0 if graded else None,
             shlex.join(check_cmd(data)),
             f"CPU ratio {e2e.cpu / floor.cpu:.2f}x; {verify_report(data)}",
         )
@@ -242,8 +250,8 @@ def bench_end_to_end(res: Results, data: Dataset, runs: int, label: str) -> tupl
             f"{label} peak RSS check vs floor",
             f"{e2e.rss_kib / 1024:.1f} MiB vs {floor.rss_kib / 1024:.1f} MiB",
             mem,
-            "<= 3.0x floor",
-            mem <= 3.0,
+            "<= 3.0x floor" if graded else "info (target at 200x50: <= 3.0x)",
+            mem <= 3.0 if graded else None,
             f"(same commands; peak RSS from {TIME or 'wait4, includes the forked parent'})",
         )
     )
@@ -284,12 +292,12 @@ def bench_diff(res: Results, data: Dataset, runs: int, naive_runs: int, label: s
     def ours() -> list[Any]:
         return [item for entity, conns in pairs for item in diff_entity(entity, conns)]
 
-    seconds, items = timed(ours, runs)
+    seconds, items = timed(ours, max(runs, 15))  # cheap: more runs, a steadier median
     found = Counter(item.kind for item in items)
     if found != data.expected:
         raise AssertionError(f"diff stage found {dict(found)}, planted {dict(data.expected)}")
     now = dt.datetime(2026, 4, 2, tzinfo=dt.UTC)
-    check_seconds, _ = timed(lambda: run_check(spec, live, now=now), runs)
+    check_seconds, _ = timed(lambda: run_check(spec, live, now=now), max(runs, 15))
     repro = f"{shlex.join([PY, str(HERE / 'bench.py')])} --only diff"
     res.add(
         Figure(
@@ -530,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_live(res, args.runs, args.work)
     if only in (None, "scaling") and not args.skip_large:
         large = dataset(args.work, "c2000x50", connections=2000, fields=50, drift=0.01)
-        big = bench_end_to_end(res, large, args.large_runs, "2000x50")
+        big = bench_end_to_end(res, large, args.large_runs, "2000x50", graded=False)
         big_diff = bench_diff(res, large, args.large_runs, 0, "2000x50")
         bench_scaling(res, (floor, e2e, diff), (*big, big_diff))
     if args.json:
