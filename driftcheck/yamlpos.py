@@ -57,7 +57,43 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader with positions and duplicate-key detection."""
+    """Safe loader with positions and duplicate-key detection.
+
+    Nodes are composed by PyYAML's Python composer (over libyaml's parser when available),
+    which lets us count them and their depth as they are built: a huge or deeply nested
+    document is refused before it fills the memory or the stack.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.anchors: dict[Any, yaml.Node] = {}
+        self._composed = 0
+        self._depth = 0
+
+    get_single_node = yaml.composer.Composer.get_single_node
+    compose_document = yaml.composer.Composer.compose_document
+    compose_scalar_node = yaml.composer.Composer.compose_scalar_node
+    compose_sequence_node = yaml.composer.Composer.compose_sequence_node
+    compose_mapping_node = yaml.composer.Composer.compose_mapping_node
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        start = self.peek_event().start_mark
+        where = (start.line + 1, start.column + 1)
+        self._composed += 1
+        if self._composed > MAX_EXPANDED_NODES:
+            raise YamlProblem(
+                f"the document holds more than {MAX_EXPANDED_NODES:,} YAML values: "
+                "split the spec over several files",
+                where,
+            )
+        if self._depth >= MAX_DEPTH:
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", where)
+        self._depth += 1
+        try:
+            node = yaml.composer.Composer.compose_node(self, parent, index)
+        finally:
+            self._depth -= 1
+        return node
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
