@@ -149,6 +149,20 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        value: int = _BaseLoader.construct_yaml_int(loader, node)
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise YamlProblem(
+            f"a number of {len(node.value):,} characters is too long; quote it if it is text",
+            _mark(node),
+        ) from None
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def _check_size(root: yaml.Node) -> None:
     """Refuse alias bombs, recursive aliases and deep nesting, iteratively (no recursion)."""
     expanded: dict[int, int] = {}
