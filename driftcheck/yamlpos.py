@@ -107,14 +107,19 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[MarkedDi
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=False)
         if not isinstance(key, str):
-            raise YamlProblem(
-                f"mapping key {key_node.value!r} is not a string: quote it "
-                f"(YAML reads it as {type(key).__name__})",
-                _mark(key_node),
-            )
+            raise YamlProblem(_key_problem(key_node, key), _mark(key_node))
         data[key] = loader.construct_object(value_node, deep=False)
         data.key_marks[key] = _mark(key_node)
         data.value_marks[key] = _mark(value_node)
+
+
+def _key_problem(key_node: yaml.Node, key: Any) -> str:
+    if not isinstance(key_node, yaml.ScalarNode):  # "? [a, b]": its value is a list of nodes
+        kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+        return f"a mapping key must be a string, not {kind}"
+    shown = repr(key_node.value)
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return f"mapping key {shown} is not a string: quote it (YAML reads it as {type(key).__name__})"
 
 
 def _refuse_duplicates(loader: _Loader, node: yaml.MappingNode) -> None:
