@@ -1,13 +1,21 @@
-"""Writing output files safely: a temporary file beside the target, then an atomic rename."""
+"""Writing output files safely: a temporary file beside the target, then an atomic rename.
+
+On Linux the temporary file is unnamed (``O_TMPFILE``) until it is complete and synced, so a
+process killed while writing leaves nothing behind; elsewhere it is a hidden
+``.NAME.XXXX.tmp`` file that every failure short of a kill removes.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
 from driftcheck.errors import OutputError
+
+_PROC_FD = "/proc/self/fd"
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> None:
@@ -20,28 +28,86 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = T
     if not overwrite and target.exists():
         raise OutputError(f"{target}: file exists; use --force to overwrite it")
     directory = target.parent if str(target.parent) else Path(".")
+    data = text.encode("utf-8")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        if not _write_unnamed(directory, target, data, overwrite):
+            _write_named(directory, target, data, overwrite)
+    except FileExistsError as exc:
+        raise OutputError(f"{target}: file exists; use --force to overwrite it") from exc
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _write_unnamed(directory: Path, target: Path, data: bytes, overwrite: bool) -> bool:
+    """Write through an unnamed file; False (nothing written) where the system cannot."""
+    fd = _open_unnamed(directory)
+    if fd is None:
+        return False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _fill(fd, data)
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            return _publish(fd, dir_fd, target.name, overwrite)
+        finally:
+            os.close(dir_fd)
+    finally:
+        os.close(fd)
+
+
+def _open_unnamed(directory: Path) -> int | None:
+    """A file in ``directory`` with no name yet, or None where the system has none."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir(_PROC_FD):
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY | os.O_CLOEXEC, 0o666)
+    except OSError:  # not supported by this file system: the named way reports real errors
+        return None
+
+
+def _fill(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def _publish(fd: int, dir_fd: int, name: str, overwrite: bool) -> bool:
+    """Give the complete unnamed file its name: ``name`` itself, or a temporary name that
+    then replaces ``name`` in one rename. False if the file system cannot link it."""
+    source = f"{_PROC_FD}/{fd}"
+    linked = name if not overwrite else f".{name}.{secrets.token_hex(4)}.tmp"
+    try:
+        # With a dir_fd this is linkat(AT_SYMLINK_FOLLOW): it links the file, not /proc's link.
+        os.link(source, linked, dst_dir_fd=dir_fd, follow_symlinks=True)
+    except FileExistsError:
+        raise  # the target appeared: never clobber without --force
+    except OSError:
+        return False
+    if overwrite:
+        try:
+            os.replace(linked, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(linked, dir_fd=dir_fd)
+            raise
+    return True
+
+
+def _write_named(directory: Path, target: Path, data: bytes, overwrite: bool) -> None:
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        try:
+            _fill(fd, data)
+        finally:
+            os.close(fd)
         if overwrite:
             os.replace(tmp_name, target)
         else:
             # link() fails if the target appeared meanwhile: never clobber without --force.
             os.link(tmp_name, target)
             os.unlink(tmp_name)
-    except FileExistsError as exc:
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
-        raise OutputError(f"{target}: file exists; use --force to overwrite it") from exc
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
         raise
