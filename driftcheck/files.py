@@ -68,7 +68,7 @@ def _open_unnamed(directory: Path) -> int | None:
 def _fill(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.fsync(fd)
 
 

@@ -121,9 +121,7 @@ def _read_bytes(path: Path) -> bytes | str:
     A spec symlinked to a device or a pipe (``/dev/zero``, a FIFO) is refused before any
     read: it could block for ever or never end. The read is bounded whatever stat said.
     """
-    too_large = (
-        f"file is larger than {MAX_FILE_BYTES >> 20} MiB; split the spec over several files"
-    )
+    too_large = f"file is larger than {MAX_FILE_BYTES >> 20} MiB; split the spec over several files"
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):

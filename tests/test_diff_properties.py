@@ -30,8 +30,7 @@ from driftcheck.yamlemit import scalar
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 ENTITIES = ("users", "accounts")
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Names with YAML's awkward characters, quotes, spaces and non-ASCII text.
 NAME = st.text(st.sampled_from("abcxyz019_-.: #'\"@[]{},|>*&!%é中"), min_size=1, max_size=8)
@@ -57,10 +56,13 @@ def fields(draw: st.DrawFn, min_size: int = 0) -> list[dict[str, Any]]:
 def connections(draw: st.DrawFn, min_size: int = 0) -> list[dict[str, Any]]:
     found = []
     for conn_id in draw(st.lists(NAME, unique=True, min_size=min_size, max_size=3)):
-        conn: dict[str, Any] = {"id": conn_id, "type": draw(NAME),
-                                "join": {"attribute": draw(NAME), "type": draw(NAME)},
-                                "fields": draw(fields(min_size)),
-                                "updated_by": "jane@example.com"}
+        conn: dict[str, Any] = {
+            "id": conn_id,
+            "type": draw(NAME),
+            "join": {"attribute": draw(NAME), "type": draw(NAME)},
+            "fields": draw(fields(min_size)),
+            "updated_by": "jane@example.com",
+        }
         if draw(st.booleans()) or min_size:
             conn["metadata"] = draw(st.dictionaries(NAME, TEXT, max_size=3))
         found.append(conn)
@@ -79,8 +81,9 @@ def exported(live: Live) -> Iterator[tuple[Any, dict[str, list[str]]]]:
         lines = {}
         for entity, conns in live.items():
             path = Path(folder) / f"{entity}.yaml"
-            path.write_text(render_spec(entity, conns, site="s", read_at="t", version="0"),
-                            encoding="utf-8")
+            path.write_text(
+                render_spec(entity, conns, site="s", read_at="t", version="0"), encoding="utf-8"
+            )
             lines[str(path)] = path.read_text("utf-8").splitlines()
         yield load_specs([folder]), lines
 
@@ -100,8 +103,19 @@ def normal(value: Any) -> Any:
 
 
 def summary(report: Report) -> list[tuple[Any, ...]]:
-    return sorted((i.kind, i.severity, i.entity, i.connection, i.field or "", i.attribute or "",
-                   repr(normal(i.expected)), repr(normal(i.actual))) for i in report.items)
+    return sorted(
+        (
+            i.kind,
+            i.severity,
+            i.entity,
+            i.connection,
+            i.field or "",
+            i.attribute or "",
+            repr(normal(i.expected)),
+            repr(normal(i.actual)),
+        )
+        for i in report.items
+    )
 
 
 def shuffled(live: Live, rng: random.Random) -> Live:
@@ -126,18 +140,22 @@ def test_a_spec_exported_from_a_live_state_checks_clean(live: Live) -> None:
     assert report.items == ()
     assert report.status == "in_sync"
     assert {e.name: e.connections_checked for e in report.entities} == {
-        e: len(c) for e, c in live.items()}
+        e: len(c) for e, c in live.items()
+    }
 
 
 @SETTINGS
 @given(live=LIVE_STATES, other=LIVE_STATES, seed=st.integers(0, 2**32 - 1))
-def test_shuffling_any_list_on_either_side_changes_nothing(live: Live, other: Live,
-                                                           seed: int) -> None:
+def test_shuffling_any_list_on_either_side_changes_nothing(
+    live: Live, other: Live, seed: int
+) -> None:
     # ``other`` drifts from ``live`` in every way at once; shuffles must not change the items.
     rng = random.Random(seed)
-    drifted = {e: copy.deepcopy(live[e]) + [c for c in other[e]
-                                           if c["id"] not in {x["id"] for x in live[e]}]
-               for e in ENTITIES}
+    drifted = {
+        e: copy.deepcopy(live[e])
+        + [c for c in other[e] if c["id"] not in {x["id"] for x in live[e]}]
+        for e in ENTITIES
+    }
     for conns in drifted.values():
         for conn in conns[: len(conns) // 2]:
             conn["type"] += "!"
@@ -239,8 +257,10 @@ def remove_connection(data: st.DataObject, live: Live, entity: str) -> Expected 
 
 def add_connection(data: st.DataObject, live: Live, entity: str) -> Expected | None:
     new = _new_name(data, {c["id"] for c in live[entity]})
-    live[entity].insert(data.draw(st.integers(0, len(live[entity]))),
-                        {"id": new, "type": "t", "join": {"attribute": "a", "type": "b"}})
+    live[entity].insert(
+        data.draw(st.integers(0, len(live[entity]))),
+        {"id": new, "type": "t", "join": {"attribute": "a", "type": "b"}},
+    )
     return ("unexpected", new, None, None)
 
 
@@ -262,25 +282,35 @@ def add_field(data: st.DataObject, live: Live, entity: str) -> Expected | None:
     return ("unexpected", conn["id"], new, None)
 
 
-MUTATIONS: list[Mutation] = [change_connection_attribute, change_metadata,
-                             change_field_attribute, change_groups, remove_connection,
-                             add_connection, remove_field, add_field]
+MUTATIONS: list[Mutation] = [
+    change_connection_attribute,
+    change_metadata,
+    change_field_attribute,
+    change_groups,
+    remove_connection,
+    add_connection,
+    remove_field,
+    add_field,
+]
 
 
 def _key(item: DriftItem) -> Expected:
     return (item.kind, item.connection, item.field, item.attribute)
 
 
-MUTATION_SETTINGS = settings(max_examples=25, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow,
-                                                    HealthCheck.filter_too_much])
+MUTATION_SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.__name__ for m in MUTATIONS])
 @MUTATION_SETTINGS
 @given(live=RICH_STATES, data=st.data())
-def test_one_change_on_the_live_side_is_exactly_one_item(mutation: Mutation, live: Live,
-                                                         data: st.DataObject) -> None:
+def test_one_change_on_the_live_side_is_exactly_one_item(
+    mutation: Mutation, live: Live, data: st.DataObject
+) -> None:
     entity = data.draw(st.sampled_from(ENTITIES), label="entity")
     changed = copy.deepcopy(live)
     expected = mutation(data, changed, entity)
@@ -295,15 +325,23 @@ def test_one_change_on_the_live_side_is_exactly_one_item(mutation: Mutation, liv
         assert_source_holds_it(item, lines)
 
 
-SPEC_SIDE = [change_connection_attribute, change_metadata, change_groups, remove_connection,
-             add_connection, remove_field, add_field]
+SPEC_SIDE = [
+    change_connection_attribute,
+    change_metadata,
+    change_groups,
+    remove_connection,
+    add_connection,
+    remove_field,
+    add_field,
+]
 
 
 @pytest.mark.parametrize("mutation", SPEC_SIDE, ids=[m.__name__ for m in SPEC_SIDE])
 @MUTATION_SETTINGS
 @given(live=RICH_STATES, data=st.data())
-def test_one_change_on_the_spec_side_is_exactly_one_item(mutation: Mutation, live: Live,
-                                                         data: st.DataObject) -> None:
+def test_one_change_on_the_spec_side_is_exactly_one_item(
+    mutation: Mutation, live: Live, data: st.DataObject
+) -> None:
     # The spec is exported from the changed state and checked against the original one, so
     # a connection or field added to the spec is missing in Datadog, and so on.
     entity = data.draw(st.sampled_from(ENTITIES), label="entity")
@@ -345,13 +383,13 @@ def assert_source_holds_it(item: DriftItem, lines: dict[str, list[str]]) -> None
     """The source points at the attribute's key, or at the id (or entity) the item is about:
     the text at its line and column starts with that key."""
     assert item.source is not None
-    at = lines[item.source.file][item.source.line - 1][item.source.column - 1:]
+    at = lines[item.source.file][item.source.line - 1][item.source.column - 1 :]
     if item.kind == "changed":
         assert item.attribute is not None
         last = item.attribute.rsplit(".", 1)[-1]
         starts = (f"{last}:", f"{item.attribute.split('.')[0]}:")
         if item.attribute.startswith("metadata."):
-            key = item.attribute[len("metadata."):]
+            key = item.attribute[len("metadata.") :]
             starts = (f"{scalar(key)}:", f"{scalar(key, flow=True)}:", "metadata:")
     elif item.kind == "missing":
         starts = (f"id: {scalar(item.field if item.field is not None else item.connection)}",)
@@ -365,9 +403,12 @@ def assert_source_holds_it(item: DriftItem, lines: dict[str, list[str]]) -> None
 def test_a_description_ending_in_blank_lines_before_another_connection_checks_clean() -> None:
     # Found by the properties above: the blank line between connections joined a |+ block.
     field = {"id": "f", "source_name": "s", "type": "t", "description": "Tier\n\n"}
-    live: Live = {"users": [
-        {"id": "a", "type": "t", "join": {"attribute": "x", "type": "y"}, "fields": [field]},
-        {"id": "b", "type": "t", "join": {"attribute": "x", "type": "y"}, "fields": []}],
-        "accounts": []}
+    live: Live = {
+        "users": [
+            {"id": "a", "type": "t", "join": {"attribute": "x", "type": "y"}, "fields": [field]},
+            {"id": "b", "type": "t", "join": {"attribute": "x", "type": "y"}, "fields": []},
+        ],
+        "accounts": [],
+    }
     with exported(live) as (spec, _):
         assert check(spec, live).items == ()

@@ -50,8 +50,12 @@ class World:
 
 
 @pytest.fixture(params=[False, True], ids=["unnamed file", "named temporary"])
-def world(request: pytest.FixtureRequest, fake: FakeDatadog, tmp_path: Path,
-          monkeypatch: pytest.MonkeyPatch) -> World:
+def world(
+    request: pytest.FixtureRequest,
+    fake: FakeDatadog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> World:
     """Both ways of writing: an unnamed O_TMPFILE file, or a named temporary file."""
     if request.param:
         monkeypatch.setattr(files, "_open_unnamed", lambda directory: None)
@@ -72,17 +76,48 @@ class Output:
 
 
 OUTPUTS = [
-    Output("report-json", lambda d: ["check", str(SPECS), "--live-snapshot", str(SNAPSHOT),
-                                     "--report-json", str(d / "report.json")], ("report.json",)),
-    Output("report-markdown", lambda d: ["check", str(SPECS), "--live-snapshot", str(SNAPSHOT),
-                                         "--report-markdown", str(d / "report.md")],
-           ("report.md",)),
-    Output("output", lambda d: ["check", str(SPECS), "--live-snapshot", str(SNAPSHOT),
-                                "--format", "json", "--output", str(d / "check.json")],
-           ("check.json",)),
+    Output(
+        "report-json",
+        lambda d: [
+            "check",
+            str(SPECS),
+            "--live-snapshot",
+            str(SNAPSHOT),
+            "--report-json",
+            str(d / "report.json"),
+        ],
+        ("report.json",),
+    ),
+    Output(
+        "report-markdown",
+        lambda d: [
+            "check",
+            str(SPECS),
+            "--live-snapshot",
+            str(SNAPSHOT),
+            "--report-markdown",
+            str(d / "report.md"),
+        ],
+        ("report.md",),
+    ),
+    Output(
+        "output",
+        lambda d: [
+            "check",
+            str(SPECS),
+            "--live-snapshot",
+            str(SNAPSHOT),
+            "--format",
+            "json",
+            "--output",
+            str(d / "check.json"),
+        ],
+        ("check.json",),
+    ),
     Output("snapshot", lambda d: ["snapshot", "-o", str(d / "live.json")], ("live.json",)),
-    Output("export", lambda d: ["export", "-o", str(d), "--force"],
-           ("users.yaml", "accounts.yaml")),
+    Output(
+        "export", lambda d: ["export", "-o", str(d), "--force"], ("users.yaml", "accounts.yaml")
+    ),
 ]
 OUTPUT_IDS = [o.name for o in OUTPUTS]
 
@@ -136,10 +171,18 @@ class Failure:
 
 FAILURES = [
     Failure("disk full mid-write", fail_mid_write, 1, "No space left on device"),
-    Failure("fsync fails", fail_at("fsync", OSError(errno.EIO, "Input/output error")), 1,
-            "Input/output error"),
-    Failure("rename fails", fail_at("replace", OSError(errno.EPERM, "Operation not permitted")),
-            1, "Operation not permitted"),
+    Failure(
+        "fsync fails",
+        fail_at("fsync", OSError(errno.EIO, "Input/output error")),
+        1,
+        "Input/output error",
+    ),
+    Failure(
+        "rename fails",
+        fail_at("replace", OSError(errno.EPERM, "Operation not permitted")),
+        1,
+        "Operation not permitted",
+    ),
     Failure("^C during fsync", fail_at("fsync", KeyboardInterrupt()), 130, "interrupted"),
 ]
 
@@ -147,7 +190,8 @@ FAILURES = [
 @pytest.mark.parametrize("failure", FAILURES, ids=[f.name for f in FAILURES])
 @pytest.mark.parametrize("output", OUTPUTS, ids=OUTPUT_IDS)
 def test_a_failed_write_keeps_the_previous_file_and_leaves_nothing(
-        output: Output, failure: Failure, world: World) -> None:
+    output: Output, failure: Failure, world: World
+) -> None:
     before = seed(world.tmp, output)
     with world.monkeypatch.context() as patched:
         failure.patch(patched)
@@ -160,8 +204,9 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_nothing(
 
 
 @pytest.mark.parametrize("output", OUTPUTS, ids=OUTPUT_IDS)
-def test_a_whole_write_replaces_the_file_and_leaves_nothing_else(output: Output,
-                                                                world: World) -> None:
+def test_a_whole_write_replaces_the_file_and_leaves_nothing_else(
+    output: Output, world: World
+) -> None:
     seed(world.tmp, output)
     got, err = run(world.fake, output.argv(world.tmp))
     assert got in (0, 2), err
@@ -174,8 +219,9 @@ def test_a_whole_write_replaces_the_file_and_leaves_nothing_else(output: Output,
             json.loads(after[name])
 
 
-def test_export_without_force_refuses_before_writing_anything(fake: FakeDatadog,
-                                                              tmp_path: Path) -> None:
+def test_export_without_force_refuses_before_writing_anything(
+    fake: FakeDatadog, tmp_path: Path
+) -> None:
     (tmp_path / "accounts.yaml").write_text(OLD, encoding="utf-8")
     got, err = run(fake, ["export", "-o", str(tmp_path)])
     assert got == 1
@@ -184,7 +230,8 @@ def test_export_without_force_refuses_before_writing_anything(fake: FakeDatadog,
 
 
 def test_a_file_created_meanwhile_is_never_clobbered_without_force(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The target appears between the check and the link: the link refuses it.
     target = tmp_path / "users.yaml"
     real = os.link
@@ -228,16 +275,34 @@ KILLER = textwrap.dedent("""\
 """)
 
 
-@pytest.mark.parametrize(("output", "point"), [
-    (OUTPUTS[0], "mid-write"), (OUTPUTS[1], "fsync"), (OUTPUTS[3], "mid-write"),
-    (OUTPUTS[3], "fsync"), (OUTPUTS[4], "mid-write"),
-], ids=["report-json mid-write", "report-markdown at fsync", "snapshot mid-write",
-        "snapshot at fsync", "export mid-write"])
+@pytest.mark.parametrize(
+    ("output", "point"),
+    [
+        (OUTPUTS[0], "mid-write"),
+        (OUTPUTS[1], "fsync"),
+        (OUTPUTS[3], "mid-write"),
+        (OUTPUTS[3], "fsync"),
+        (OUTPUTS[4], "mid-write"),
+    ],
+    ids=[
+        "report-json mid-write",
+        "report-markdown at fsync",
+        "snapshot mid-write",
+        "snapshot at fsync",
+        "export mid-write",
+    ],
+)
 def test_a_process_killed_mid_write_leaves_the_previous_file_and_nothing_else(
-        output: Output, point: str, fake: FakeDatadog, tmp_path: Path) -> None:
+    output: Output, point: str, fake: FakeDatadog, tmp_path: Path
+) -> None:
     before = seed(tmp_path, output)
-    done = subprocess.run([sys.executable, "-c", KILLER, point, *output.argv(tmp_path)],
-                          env={**os.environ, **fake.env()}, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, point, *output.argv(tmp_path)],
+        env={**os.environ, **fake.env()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert listing(tmp_path) == before

@@ -132,9 +132,11 @@ class Command:
         """What the user got: the entities read, and the error text shown for the bad one."""
         if self.name == "check":
             report = json.loads(result.out)
-            return {"read": {e["name"] for e in report["entities"] if e["status"] != "error"},
-                    "errors": {e["entity"]: e["message"] for e in report["errors"]},
-                    "status": report["status"]}
+            return {
+                "read": {e["name"] for e in report["entities"] if e["status"] != "error"},
+                "errors": {e["entity"]: e["message"] for e in report["errors"]},
+                "status": report["status"],
+            }
         if self.name == "snapshot":
             path = tmp_path / "live.json"
             saved = json.loads(path.read_text("utf-8"))["entities"] if path.exists() else {}
@@ -153,12 +155,24 @@ def _stderr_errors(err: str) -> dict[str, str]:
 
 
 COMMANDS = [
-    Command("check", lambda specs, tmp: ["check", str(specs), "--format", "json",
-                                         "--timeout", str(TIMEOUT)]),
-    Command("snapshot", lambda specs, tmp: ["snapshot", str(specs), "-o", str(tmp / "live.json"),
-                                            "--timeout", str(TIMEOUT)]),
-    Command("export", lambda specs, tmp: ["export", "-o", str(tmp / "out"),
-                                          "--timeout", str(TIMEOUT)]),
+    Command(
+        "check",
+        lambda specs, tmp: ["check", str(specs), "--format", "json", "--timeout", str(TIMEOUT)],
+    ),
+    Command(
+        "snapshot",
+        lambda specs, tmp: [
+            "snapshot",
+            str(specs),
+            "-o",
+            str(tmp / "live.json"),
+            "--timeout",
+            str(TIMEOUT),
+        ],
+    ),
+    Command(
+        "export", lambda specs, tmp: ["export", "-o", str(tmp / "out"), "--timeout", str(TIMEOUT)]
+    ),
 ]
 COMMAND_IDS = [c.name for c in COMMANDS]
 
@@ -198,10 +212,15 @@ def assert_unreadable(command: Command, result: Run, tmp_path: Path, *causes: st
 TRANSIENT: dict[str, list[Fault]] = {
     "429 storm with X-RateLimit-Reset": [rate_limited("2")] * 4,
     "429 without X-RateLimit-Reset": [rate_limited(None)] * 2,
-    "429 with junk resets": [rate_limited("soon"), rate_limited("-3"), rate_limited("inf"),
-                             rate_limited("")],
-    "429 with a Retry-After date": [rate_limited(None,
-                                                 retry_after="Wed, 21 Oct 2015 07:28:00 GMT")],
+    "429 with junk resets": [
+        rate_limited("soon"),
+        rate_limited("-3"),
+        rate_limited("inf"),
+        rate_limited(""),
+    ],
+    "429 with a Retry-After date": [
+        rate_limited(None, retry_after="Wed, 21 Oct 2015 07:28:00 GMT")
+    ],
     "500 then success": [server_error(500)],
     "502 then success": [server_error(502)],
     "503 twice then success": [server_error(503), server_error(503, retry_after="1")],
@@ -215,7 +234,8 @@ TRANSIENT: dict[str, list[Fault]] = {
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
 @pytest.mark.parametrize("faults", TRANSIENT.values(), ids=TRANSIENT.keys())
 def test_transient_faults_are_retried_until_everything_is_read(
-        command: Command, faults: list[Fault], world: World) -> None:
+    command: Command, faults: list[Fault], world: World
+) -> None:
     assert len(faults) < MAX_ATTEMPTS
     world.fake.fail(BAD, *faults)
     result = run(world.fake, *command.argv(world.specs, world.tmp))
@@ -233,8 +253,10 @@ PERSISTENT: dict[str, tuple[Fault, tuple[str, ...]]] = {
     "persistent 429": (rate_limited("1"), ("HTTP 429", "rate limited", "after 5 attempts")),
     "persistent 500": (server_error(500), ("HTTP 500", "a server error", "after 5 attempts")),
     "persistent 503": (server_error(503), ("HTTP 503", "after 5 attempts")),
-    "persistent HTML 502 page": (html_page(502), ("HTTP 502", "an HTML page titled "
-                                                  "'502 Bad Gateway'")),
+    "persistent HTML 502 page": (
+        html_page(502),
+        ("HTTP 502", "an HTML page titled '502 Bad Gateway'"),
+    ),
     "persistent drops": (dropped(), ("closed the connection without answering",)),
     "persistent drops mid-body": (dropped_mid_body(), ("broke off in the middle",)),
 }
@@ -243,7 +265,8 @@ PERSISTENT: dict[str, tuple[Fault, tuple[str, ...]]] = {
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
 @pytest.mark.parametrize(("fault", "causes"), PERSISTENT.values(), ids=PERSISTENT.keys())
 def test_persistent_faults_end_in_exit_4_after_bounded_retries(
-        command: Command, fault: Fault, causes: tuple[str, ...], world: World) -> None:
+    command: Command, fault: Fault, causes: tuple[str, ...], world: World
+) -> None:
     world.fake.fail_always(BAD, fault)
     result = run(world.fake, *command.argv(world.specs, world.tmp))
     assert_unreadable(command, result, world.tmp, *causes)
@@ -258,39 +281,52 @@ NOT_RETRIED: dict[str, tuple[Fault, tuple[str, ...]]] = {
     "HTML page with 200": (html_page(200, "Sign in"), ("an HTML page titled 'Sign in'",)),
     "JSON list": (raw("[]"), ("expected a JSON object, got a list",)),
     "data is a list": (raw('{"data": []}'), ("'data' is a list",)),
-    "wrong data.type": (raw('{"data": {"type": "dashboards"}}'),
-                        ("data.type is 'dashboards'",)),
+    "wrong data.type": (raw('{"data": {"type": "dashboards"}}'), ("data.type is 'dashboards'",)),
     "connections not a list": (
-        raw('{"data": {"type": "list_connections_response", '
-            '"attributes": {"connections": {"id": "x"}}}}'),
-        ("data.attributes.connections is an object, expected a list",)),
+        raw(
+            '{"data": {"type": "list_connections_response", '
+            '"attributes": {"connections": {"id": "x"}}}}'
+        ),
+        ("data.attributes.connections is an object, expected a list",),
+    ),
     "connection id not a string": (
-        raw('{"data": {"type": "list_connections_response", '
-            '"attributes": {"connections": [{"id": 7}]}}}'),
-        ("connections[0].id is 7",)),
+        raw(
+            '{"data": {"type": "list_connections_response", '
+            '"attributes": {"connections": [{"id": 7}]}}}'
+        ),
+        ("connections[0].id is 7",),
+    ),
     "repeated connection id": (
-        raw('{"data": {"type": "list_connections_response", '
-            '"attributes": {"connections": [{"id": "a"}, {"id": "a"}]}}}'),
-        ("'a' appears twice",)),
+        raw(
+            '{"data": {"type": "list_connections_response", '
+            '"attributes": {"connections": [{"id": "a"}, {"id": "a"}]}}}'
+        ),
+        ("'a' appears twice",),
+    ),
     "NaN in the body": (raw('{"data": NaN}'), ("not valid JSON",)),
     "invalid UTF-8": (raw(b'{"data": "\xff"}'), ("not UTF-8",)),
-    "401": (error(401, {"status": "401", "title": "Unauthorized"}),
-            ("HTTP 401", "the keys were not accepted", "DD_APP_KEY")),
-    "403": (error(403, "Forbidden"), ("HTTP 403", "may not read data connections",
-                                      "DD_API_KEY")),
-    "404": (error(404, {"status": "404", "title": "Not Found"}),
-            ("HTTP 404", "does not exist")),
-    "400 with a text body": (raw("bad request", status=400, content_type="text/plain"),
-                             ("HTTP 400", "Datadog said: bad request")),
-    "redirect": (raw("", status=302, headers={"Location": "https://evil.example/steal"}),
-                 ("HTTP 302", "does not follow redirects")),
+    "401": (
+        error(401, {"status": "401", "title": "Unauthorized"}),
+        ("HTTP 401", "the keys were not accepted", "DD_APP_KEY"),
+    ),
+    "403": (error(403, "Forbidden"), ("HTTP 403", "may not read data connections", "DD_API_KEY")),
+    "404": (error(404, {"status": "404", "title": "Not Found"}), ("HTTP 404", "does not exist")),
+    "400 with a text body": (
+        raw("bad request", status=400, content_type="text/plain"),
+        ("HTTP 400", "Datadog said: bad request"),
+    ),
+    "redirect": (
+        raw("", status=302, headers={"Location": "https://evil.example/steal"}),
+        ("HTTP 302", "does not follow redirects"),
+    ),
 }
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
 @pytest.mark.parametrize(("fault", "causes"), NOT_RETRIED.values(), ids=NOT_RETRIED.keys())
 def test_answers_a_retry_cannot_fix_end_in_exit_4_at_once(
-        command: Command, fault: Fault, causes: tuple[str, ...], world: World) -> None:
+    command: Command, fault: Fault, causes: tuple[str, ...], world: World
+) -> None:
     world.fake.fail_always(BAD, fault)
     result = run(world.fake, *command.argv(world.specs, world.tmp))
     assert_unreadable(command, result, world.tmp, *causes)
@@ -300,7 +336,8 @@ def test_answers_a_retry_cannot_fix_end_in_exit_4_at_once(
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
 def test_a_rate_limit_reset_past_the_deadline_gives_up_without_waiting(
-        command: Command, world: World) -> None:
+    command: Command, world: World
+) -> None:
     world.fake.fail_always(BAD, rate_limited("3600"))
     result = run(world.fake, *command.argv(world.specs, world.tmp))
     assert result.code == 4
@@ -315,8 +352,7 @@ def test_a_rate_limit_reset_past_the_deadline_gives_up_without_waiting(
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
-def test_every_entity_failing_is_exit_4_and_never_empty(command: Command,
-                                                        world: World) -> None:
+def test_every_entity_failing_is_exit_4_and_never_empty(command: Command, world: World) -> None:
     world.fake.fail_always("*", server_error(503))
     result = run(world.fake, *command.argv(world.specs, world.tmp))
     assert result.code == 4
@@ -330,8 +366,9 @@ def test_every_entity_failing_is_exit_4_and_never_empty(command: Command,
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
-def test_a_read_timeout_is_retried_and_recovers(command: Command, world: World,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_timeout_is_retried_and_recovers(
+    command: Command, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(live, "READ_TIMEOUT", 0.05)
     world.fake.fail(BAD, slow(0.5))
     result = run(world.fake, *command.argv(world.specs, world.tmp))
@@ -340,8 +377,9 @@ def test_a_read_timeout_is_retried_and_recovers(command: Command, world: World,
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
-def test_persistent_read_timeouts_end_in_exit_4(command: Command, world: World,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_persistent_read_timeouts_end_in_exit_4(
+    command: Command, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(live, "READ_TIMEOUT", 0.05)
     world.fake.fail_always(BAD, slow(0.3))
     result = run(world.fake, *command.argv(world.specs, world.tmp))

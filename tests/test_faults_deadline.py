@@ -46,14 +46,19 @@ def run(fake: FakeDatadog, *argv: str) -> tuple[int, str, str, float]:
 
 @pytest.mark.parametrize("command", ["check", "snapshot", "export"])
 def test_a_server_that_never_answers_is_abandoned_at_the_deadline(
-        command: str, fake: FakeDatadog, release: threading.Event, tmp_path: Path) -> None:
+    command: str, fake: FakeDatadog, release: threading.Event, tmp_path: Path
+) -> None:
     fake.fail_always("*", held(release))
     spec = tmp_path / "users.yaml"
-    spec.write_text("version: 1\nentities:\n  users:\n    connections: []\n  accounts:\n"
-                    "    connections: []\n", encoding="utf-8")
-    argv = {"check": ["check", str(spec), "--format", "json"],
-            "snapshot": ["snapshot", str(spec), "-o", str(tmp_path / "live.json")],
-            "export": ["export", "-o", str(tmp_path / "out")]}[command]
+    spec.write_text(
+        "version: 1\nentities:\n  users:\n    connections: []\n  accounts:\n    connections: []\n",
+        encoding="utf-8",
+    )
+    argv = {
+        "check": ["check", str(spec), "--format", "json"],
+        "snapshot": ["snapshot", str(spec), "-o", str(tmp_path / "live.json")],
+        "export": ["export", "-o", str(tmp_path / "out")],
+    }[command]
     code, out, err, seconds = run(fake, *argv)
     assert code == 4
     assert seconds < DEADLINE + SLACK
@@ -64,12 +69,12 @@ def test_a_server_that_never_answers_is_abandoned_at_the_deadline(
     assert not (tmp_path / "out").exists()
 
 
-def test_a_rate_limit_wait_never_outlasts_the_deadline(fake: FakeDatadog,
-                                                      tmp_path: Path) -> None:
+def test_a_rate_limit_wait_never_outlasts_the_deadline(fake: FakeDatadog, tmp_path: Path) -> None:
     # Each 429 asks for 0.3 s: the second wait would pass the deadline, so it is not taken.
     fake.fail_always("users", rate_limited("0.3"))
-    code, _, err, seconds = run(fake, "snapshot", "--entity", "users",
-                                "-o", str(tmp_path / "live.json"))
+    code, _, err, seconds = run(
+        fake, "snapshot", "--entity", "users", "-o", str(tmp_path / "live.json")
+    )
     assert code == 4
     assert seconds < DEADLINE + SLACK
     assert "HTTP 429" in err

@@ -30,10 +30,11 @@ from driftcheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
-EXAMPLES = [(ROOT / "examples" / "specs" / name).read_text("utf-8")
-            for name in ("users.yaml", "accounts.yaml")]
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = [
+    (ROOT / "examples" / "specs" / name).read_text("utf-8")
+    for name in ("users.yaml", "accounts.yaml")
+]
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: .+")
 
 
@@ -84,15 +85,64 @@ def write(text: str | bytes) -> Path:
 # ------------------------------------------------------------ random YAML
 
 
-YAML_BITS = st.sampled_from([
-    "version: 1\n", "entities:\n", "  users:\n", "    connections:\n", "      - id: x\n",
-    "        type: t\n", "        join: {attribute: a, type: b}\n", "fields:", "groups: [a, a]",
-    "ignore:\n", "  - entity: users\n", "    reason: r\n", "    expires: 2027-13-45\n",
-    "metadata: {}", "&a ", "*a", "<<: *a\n", "!!binary ", "!!set ", "!!python/name:os.system ",
-    "? ", ": ", "- ", "[", "]", "{", "}", ",", "|\n", ">-\n", "'", '"', "#", "\t", "\n", "  ",
-    "%YAML 1.1\n", "---\n", "...\n", "~", "null", "yes", "0x1F", "1e400", ".nan", "9" * 30,
-    "\x00", "\ufeff", "\u202e", "\ud800", "é", "\x1b[31m", "@team", "unmanaged_fields: warn\n",
-])
+YAML_BITS = st.sampled_from(
+    [
+        "version: 1\n",
+        "entities:\n",
+        "  users:\n",
+        "    connections:\n",
+        "      - id: x\n",
+        "        type: t\n",
+        "        join: {attribute: a, type: b}\n",
+        "fields:",
+        "groups: [a, a]",
+        "ignore:\n",
+        "  - entity: users\n",
+        "    reason: r\n",
+        "    expires: 2027-13-45\n",
+        "metadata: {}",
+        "&a ",
+        "*a",
+        "<<: *a\n",
+        "!!binary ",
+        "!!set ",
+        "!!python/name:os.system ",
+        "? ",
+        ": ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "|\n",
+        ">-\n",
+        "'",
+        '"',
+        "#",
+        "\t",
+        "\n",
+        "  ",
+        "%YAML 1.1\n",
+        "---\n",
+        "...\n",
+        "~",
+        "null",
+        "yes",
+        "0x1F",
+        "1e400",
+        ".nan",
+        "9" * 30,
+        "\x00",
+        "\ufeff",
+        "\u202e",
+        "\ud800",
+        "é",
+        "\x1b[31m",
+        "@team",
+        "unmanaged_fields: warn\n",
+    ]
+)
 
 
 @SETTINGS
@@ -101,21 +151,57 @@ def test_random_yaml_never_escapes(text: str) -> None:
     assert_handled(write(text))
 
 
-VOCABULARY = ["version", "entities", "users", "accounts", "connections", "id", "type", "join",
-              "attribute", "metadata", "fields", "source_name", "display_name", "description",
-              "groups", "unmanaged_fields", "unmanaged_connections", "ignore", "entity",
-              "connection", "field", "reason", "expires", "fail", "warn", "ignore"]
-SCALARS = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
-           | st.sampled_from(VOCABULARY) | st.just(1) | st.just("2027-01-01"))
+VOCABULARY = [
+    "version",
+    "entities",
+    "users",
+    "accounts",
+    "connections",
+    "id",
+    "type",
+    "join",
+    "attribute",
+    "metadata",
+    "fields",
+    "source_name",
+    "display_name",
+    "description",
+    "groups",
+    "unmanaged_fields",
+    "unmanaged_connections",
+    "ignore",
+    "entity",
+    "connection",
+    "field",
+    "reason",
+    "expires",
+    "fail",
+    "warn",
+    "ignore",
+]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(VOCABULARY)
+    | st.just(1)
+    | st.just("2027-01-01")
+)
 KEYS = st.sampled_from(VOCABULARY) | st.text(max_size=6)
-DOCUMENTS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                         | st.dictionaries(KEYS, inner, max_size=5), max_leaves=40)
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5),
+    max_leaves=40,
+)
 
 
 @SETTINGS
 @given(document=st.dictionaries(KEYS, DOCUMENTS, max_size=4), flow=st.booleans())
-def test_random_documents_in_the_spec_vocabulary_never_escape(document: dict[str, Any],
-                                                               flow: bool) -> None:
+def test_random_documents_in_the_spec_vocabulary_never_escape(
+    document: dict[str, Any], flow: bool
+) -> None:
     if document and flow:
         document["version"] = 1
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
@@ -132,10 +218,13 @@ def mutated(draw: st.DrawFn) -> str:
         lines = text.split("\n")
         at = draw(st.integers(0, max(0, len(text) - 1)))
         row = draw(st.integers(0, len(lines) - 1))
-        how = draw(st.sampled_from(["delete", "insert", "duplicate", "swap", "indent",
-                                    "dedent", "replace"]))
+        how = draw(
+            st.sampled_from(
+                ["delete", "insert", "duplicate", "swap", "indent", "dedent", "replace"]
+            )
+        )
         if how == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         elif how == "insert":
             text = text[:at] + draw(YAML_BITS | st.text(max_size=3)) + text[at:]
         elif how == "duplicate":
@@ -152,7 +241,7 @@ def mutated(draw: st.DrawFn) -> str:
             lines[row] = lines[row][2:]
             text = "\n".join(lines)
         else:
-            text = text[:at] + draw(st.characters()) + text[at + 1:]
+            text = text[:at] + draw(st.characters()) + text[at + 1 :]
     return text
 
 
@@ -194,17 +283,21 @@ ATTACKS: dict[str, tuple[str | bytes, str]] = {
     "billion laughs": (bomb(), "anchors and aliases expand this document"),
     "billion laughs of merge keys": (merge_bomb(), "anchors and aliases expand"),
     "recursive alias": ("version: 1\nentities: &e {users: *e}\n", "recursive alias"),
-    "10,000 nested flow lists": ("version: 1\nx: " + "[" * 10_000 + "]" * 10_000 + "\n",
-                                 "nest"),
-    "10,000 nested flow maps": ("version: 1\nx: " + "{a: " * 10_000 + "1" + "}" * 10_000
-                                + "\n", "nest"),
+    "10,000 nested flow lists": ("version: 1\nx: " + "[" * 10_000 + "]" * 10_000 + "\n", "nest"),
+    "10,000 nested flow maps": (
+        "version: 1\nx: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n",
+        "nest",
+    ),
     "10,000 nested block lists": ("version: 1\nx:\n  " + "- " * 10_000 + "x\n", ""),
-    "200 nested block maps": ("version: 1\nx:\n" + "".join(" " * i + "a:\n"
-                                                        for i in range(1, 200)),
-                              "nesting deeper than 64 levels"),
+    "200 nested block maps": (
+        "version: 1\nx:\n" + "".join(" " * i + "a:\n" for i in range(1, 200)),
+        "nesting deeper than 64 levels",
+    ),
     "NUL byte first": ("\x00version: 1\n", "NUL byte"),
-    "NUL byte in a value": ("version: 1\nentities: {users: {connections: [{id: \"a\x00b\"}]}}\n",
-                            "NUL byte"),
+    "NUL byte in a value": (
+        'version: 1\nentities: {users: {connections: [{id: "a\x00b"}]}}\n',
+        "NUL byte",
+    ),
     "NUL byte last": ("version: 1\nentities: {}\n\x00", "NUL byte"),
     "Latin-1 byte": (b"version: 1\n# caf\xe9\n", "not UTF-8 text"),
     "lone continuation byte": (b"version: 1\n\x80\n", "not UTF-8 text"),
@@ -214,16 +307,17 @@ ATTACKS: dict[str, tuple[str | bytes, str]] = {
     "UTF-16 with a BOM": ("version: 1\n".encode("utf-16"), "not UTF-8 text"),
     "a number of 5,000 digits": ("version: 1" + "0" * 5000 + "\n", "too long"),
     "a 2,000-character key": ("version: 1\n" + "k" * 2000 + ": 1\n", ""),
-    "python tag": ("version: 1\nx: !!python/object/apply:os.system ['id']\n",
-                   "could not determine a constructor"),
+    "python tag": (
+        "version: 1\nx: !!python/object/apply:os.system ['id']\n",
+        "could not determine a constructor",
+    ),
     "a list as a key": ("version: 1\n? [a, b]\n: x\n", "must be a string, not a list"),
     "two documents": ("version: 1\n---\nversion: 1\n", "single document"),
 }
 
 
 @pytest.mark.parametrize(("content", "needle"), ATTACKS.values(), ids=ATTACKS.keys())
-def test_known_attacks_are_refused_fast_with_the_place(content: str | bytes,
-                                                       needle: str) -> None:
+def test_known_attacks_are_refused_fast_with_the_place(content: str | bytes, needle: str) -> None:
     path = write(content)
     started = time.perf_counter()
     code, out, _ = run("validate", str(path))
@@ -247,13 +341,17 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path
     assert f"{path}: error: file is larger than 64 MiB; split the spec" in out
 
 
-@pytest.mark.parametrize(("tail", "needle"), [
-    (b"\x00\n", "NUL byte"),
-    (b"\xff\n", "not UTF-8 text"),
-    (b"  - [unclosed\n", "YAML syntax error"),
-])
+@pytest.mark.parametrize(
+    ("tail", "needle"),
+    [
+        (b"\x00\n", "NUL byte"),
+        (b"\xff\n", "not UTF-8 text"),
+        (b"  - [unclosed\n", "YAML syntax error"),
+    ],
+)
 def test_a_10_mb_file_with_a_fault_at_its_end_is_refused_at_that_line(
-        tmp_path: Path, tail: bytes, needle: str) -> None:
+    tmp_path: Path, tail: bytes, needle: str
+) -> None:
     path = tmp_path / "big.yaml"
     comment = b"# " + b"x" * 97 + b"\n"
     count = 10 * 2**20 // len(comment)
@@ -266,17 +364,20 @@ def test_a_10_mb_file_with_a_fault_at_its_end_is_refused_at_that_line(
     assert f"{path}:{count + 2}:" in out
 
 
-def test_a_10_mb_flood_of_values_stops_at_the_node_limit_in_bounded_memory(
-        tmp_path: Path) -> None:
+def test_a_10_mb_flood_of_values_stops_at_the_node_limit_in_bounded_memory(tmp_path: Path) -> None:
     # Five million one-letter values: every one a YAML node of a few hundred bytes in memory.
     path = tmp_path / "flood.yaml"
-    path.write_text("version: 1\nx: [" + ",".join(["a"] * (5 * 2**20)) + "]\n",
-                    encoding="utf-8")
+    path.write_text("version: 1\nx: [" + ",".join(["a"] * (5 * 2**20)) + "]\n", encoding="utf-8")
     assert path.stat().st_size > 10 * 10**6
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "driftcheck", "validate", str(path)],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "driftcheck", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert done.returncode == 3, done.stderr
@@ -318,13 +419,16 @@ def test_a_spec_folder_that_loops_through_symlinks_is_walked_once(tmp_path: Path
     (specs / "users.yaml").write_text(VALID, encoding="utf-8")
     (specs / "loop").symlink_to(specs)
     code, out, _ = run("validate", str(specs))
-    assert (code, out) == (0, "ok: 1 file valid: 1 entity, 0 connections, 0 fields, "
-                              "0 ignore entries\n")
+    assert (code, out) == (
+        0,
+        "ok: 1 file valid: 1 entity, 0 connections, 0 fields, 0 ignore entries\n",
+    )
 
 
 @pytest.mark.parametrize("kind", ["/dev/zero", "/dev/urandom", "fifo"])
-def test_a_spec_that_is_a_device_or_a_pipe_is_refused_without_reading(tmp_path: Path,
-                                                                      kind: str) -> None:
+def test_a_spec_that_is_a_device_or_a_pipe_is_refused_without_reading(
+    tmp_path: Path, kind: str
+) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "users.yaml").write_text(VALID, encoding="utf-8")

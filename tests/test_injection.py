@@ -28,8 +28,10 @@ from driftcheck.cli import main
 from driftcheck.yamlemit import scalar
 
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-OUR_HTML = re.compile(r"<!-- driftcheck:(report|comment key=[^<>\s]+|digest [0-9a-f]+) -->|"
-                      r"<details( open)?>|</details>|<summary>[0-9,]+ [a-z0-9, ]+</summary>")
+OUR_HTML = re.compile(
+    r"<!-- driftcheck:(report|comment key=[^<>\s]+|digest [0-9a-f]+) -->|"
+    r"<details( open)?>|</details>|<summary>[0-9,]+ [a-z0-9, ]+</summary>"
+)
 
 # (value, a plain word of it that must stay visible)
 HOSTILE = [
@@ -111,14 +113,30 @@ ignore:
 
 def live_connections(value: str) -> list[dict[str, Any]]:
     return [
-        {"id": value, "type": "ref_table", "join": {"attribute": "user_email", "type": value},
-         "metadata": {value: "changed " + value, "extra " + value: value},
-         "fields": [{"id": value, "source_name": value + "!", "type": "string",
-                     "display_name": value + " live", "groups": [value, "other"]},
-                    {"id": "live-only " + value, "source_name": "x", "type": "string"}],
-         "updated_by": value, "updated_at": "2026-11-20T10:02:11Z"},
-        {"id": "unexpected " + value, "type": value, "join": {"attribute": "a", "type": "b"},
-         "updated_by": value},
+        {
+            "id": value,
+            "type": "ref_table",
+            "join": {"attribute": "user_email", "type": value},
+            "metadata": {value: "changed " + value, "extra " + value: value},
+            "fields": [
+                {
+                    "id": value,
+                    "source_name": value + "!",
+                    "type": "string",
+                    "display_name": value + " live",
+                    "groups": [value, "other"],
+                },
+                {"id": "live-only " + value, "source_name": "x", "type": "string"},
+            ],
+            "updated_by": value,
+            "updated_at": "2026-11-20T10:02:11Z",
+        },
+        {
+            "id": "unexpected " + value,
+            "type": value,
+            "join": {"attribute": "a", "type": "b"},
+            "updated_by": value,
+        },
     ]
 
 
@@ -140,14 +158,21 @@ def world(tmp_path: Path, hostile: tuple[str, str]) -> Iterator[World]:
         datadog.fail_always("accounts", error(400, value, {"title": value, "detail": value}))
         for gh in serve(FakeGitHub()):
             event = tmp_path / "event.json"
-            event.write_text(json.dumps({"pull_request": {"number": 3,
-                                                          "head": {"sha": "c" * 40}}}),
-                             encoding="utf-8")
-            env = {**datadog.env(), "GITHUB_TOKEN": gh.token,
-                   "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
-                   "GITHUB_REPOSITORY": gh.repository, "GITHUB_API_URL": gh.url,
-                   "GITHUB_SERVER_URL": "https://github.com", "GITHUB_SHA": "c" * 40,
-                   "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+            event.write_text(
+                json.dumps({"pull_request": {"number": 3, "head": {"sha": "c" * 40}}}),
+                encoding="utf-8",
+            )
+            env = {
+                **datadog.env(),
+                "GITHUB_TOKEN": gh.token,
+                "GITHUB_EVENT_NAME": "pull_request",
+                "GITHUB_EVENT_PATH": str(event),
+                "GITHUB_REPOSITORY": gh.repository,
+                "GITHUB_API_URL": gh.url,
+                "GITHUB_SERVER_URL": "https://github.com",
+                "GITHUB_SHA": "c" * 40,
+                "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            }
             yield World(datadog, gh, tmp_path, env, specs)
 
 
@@ -155,8 +180,9 @@ def world(tmp_path: Path, hostile: tuple[str, str]) -> Iterator[World]:
 
 
 def assert_no_terminal_control(text: str) -> None:
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), (
-        repr(text[:400]))
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), repr(
+        text[:400]
+    )
 
 
 def assert_no_workflow_command(text: str) -> None:
@@ -165,9 +191,11 @@ def assert_no_workflow_command(text: str) -> None:
         assert not line.lstrip().startswith("::"), line
 
 
-COMMAND = re.compile(r"::(error|warning|notice)"
-                     r"(?: (?P<props>[a-z]+=[^,:\r\n]*(?:,[a-z]+=[^,:\r\n]*)*))?"
-                     r"::(?P<data>.*)")
+COMMAND = re.compile(
+    r"::(error|warning|notice)"
+    r"(?: (?P<props>[a-z]+=[^,:\r\n]*(?:,[a-z]+=[^,:\r\n]*)*))?"
+    r"::(?P<data>.*)"
+)
 
 
 def assert_only_our_workflow_commands(text: str, expected: int) -> None:
@@ -261,11 +289,11 @@ def test_json_report_keeps_values_exactly(world: World, hostile: tuple[str, str]
     assert any(s.startswith("unexpected " + value) for s in found)
 
 
-def test_markdown_report_and_job_summary_are_inert(world: World,
-                                                   hostile: tuple[str, str]) -> None:
+def test_markdown_report_and_job_summary_are_inert(world: World, hostile: tuple[str, str]) -> None:
     report = world.tmp / "report.md"
-    result = world.run("check", str(world.specs), "--format", "github",
-                       "--report-markdown", str(report))
+    result = world.run(
+        "check", str(world.specs), "--format", "github", "--report-markdown", str(report)
+    )
     assert result.code == 4
     for text in (report.read_text("utf-8"), (world.tmp / "summary.md").read_text("utf-8")):
         assert_inert_markdown(text, hostile[1])
@@ -273,8 +301,9 @@ def test_markdown_report_and_job_summary_are_inert(world: World,
 
 def test_github_annotations_are_our_commands_only(world: World) -> None:
     json_report = world.tmp / "report.json"
-    result = world.run("check", str(world.specs), "--format", "github",
-                       "--report-json", str(json_report))
+    result = world.run(
+        "check", str(world.specs), "--format", "github", "--report-json", str(json_report)
+    )
     assert result.code == 4
     report = json.loads(json_report.read_text("utf-8"))
     errors = len(report["errors"]) + sum(i["severity"] == "error" for i in report["drift"])
@@ -288,9 +317,12 @@ def test_github_annotations_are_our_commands_only(world: World) -> None:
 
 
 def test_snapshot_and_export_messages_show_the_server_text_as_text(
-        world: World, hostile: tuple[str, str]) -> None:
-    for argv in (["snapshot", "--entity", "accounts", "-o", str(world.tmp / "live.json")],
-                 ["export", "--entity", "accounts", "-o", str(world.tmp / "out")]):
+    world: World, hostile: tuple[str, str]
+) -> None:
+    for argv in (
+        ["snapshot", "--entity", "accounts", "-o", str(world.tmp / "live.json")],
+        ["export", "--entity", "accounts", "-o", str(world.tmp / "out")],
+    ):
         result = world.run(*argv)
         assert result.code == 4
         assert result.out == ""
@@ -300,12 +332,12 @@ def test_snapshot_and_export_messages_show_the_server_text_as_text(
         assert_no_terminal_control(result.err)
 
 
-def test_validate_messages_show_spec_values_as_text(tmp_path: Path,
-                                                    hostile: tuple[str, str]) -> None:
+def test_validate_messages_show_spec_values_as_text(
+    tmp_path: Path, hostile: tuple[str, str]
+) -> None:
     value, core = hostile
     spec = tmp_path / "users.yaml"
-    spec.write_text(f"version: 1\nentities:\n  users:\n    {scalar(value)}: 1\n",
-                    encoding="utf-8")
+    spec.write_text(f"version: 1\nentities:\n  users:\n    {scalar(value)}: 1\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     code = main(["validate", str(spec)], stdout=out, stderr=err, env={})
     assert code == 3

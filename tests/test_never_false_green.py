@@ -44,17 +44,41 @@ from driftcheck.export import render_spec
 from driftcheck.retry import MAX_ATTEMPTS
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
-TRANSIENT = [rate_limited("0"), rate_limited("1"), rate_limited(None), rate_limited("junk"),
-             rate_limited("1.5", retry_after="2"), server_error(500), server_error(502),
-             server_error(503), html_page(502), dropped(), dropped_mid_body()]
-FATAL = [error(401, "Unauthorized"), error(403, "Forbidden"), error(404, "Not Found"),
-         error(400, "bad"), truncated(), empty(200), raw("[]"), raw('{"data": []}'),
-         html_page(200, "Login"), raw('{"data": {"type": "list_connections_response", '
-                                      '"attributes": {"connections": [{"id": 1}]}}}')]
-LIVE = {"users": [sample_connection(), sample_connection("crm", metadata={"owner": "sales"})],
-        "accounts": [sample_connection("warehouse-accounts")]}
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=False,
-                    suppress_health_check=[HealthCheck.too_slow])
+TRANSIENT = [
+    rate_limited("0"),
+    rate_limited("1"),
+    rate_limited(None),
+    rate_limited("junk"),
+    rate_limited("1.5", retry_after="2"),
+    server_error(500),
+    server_error(502),
+    server_error(503),
+    html_page(502),
+    dropped(),
+    dropped_mid_body(),
+]
+FATAL = [
+    error(401, "Unauthorized"),
+    error(403, "Forbidden"),
+    error(404, "Not Found"),
+    error(400, "bad"),
+    truncated(),
+    empty(200),
+    raw("[]"),
+    raw('{"data": []}'),
+    html_page(200, "Login"),
+    raw(
+        '{"data": {"type": "list_connections_response", '
+        '"attributes": {"connections": [{"id": 1}]}}}'
+    ),
+]
+LIVE = {
+    "users": [sample_connection(), sample_connection("crm", metadata={"owner": "sales"})],
+    "accounts": [sample_connection("warehouse-accounts")],
+}
+SETTINGS = settings(
+    max_examples=40, deadline=None, derandomize=False, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +101,9 @@ def plans() -> st.SearchStrategy[Plan]:
 
 
 @contextmanager
-def world(plan: dict[str, Plan], entities: dict[str, list[dict[str, Any]]]
-          ) -> Iterator[FakeDatadog]:
+def world(
+    plan: dict[str, Plan], entities: dict[str, list[dict[str, Any]]]
+) -> Iterator[FakeDatadog]:
     """A fake serving ``entities`` (changed where the plan says drift) with the plan's faults,
     and every ``read_live`` of the CLI on a virtual clock."""
     clock = VirtualTime()
@@ -99,8 +124,9 @@ def world(plan: dict[str, Plan], entities: dict[str, list[dict[str, Any]]]
 
 def run(fake: FakeDatadog, *argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--timeout", "600"], stdout=out, stderr=err, env=fake.env(),
-                now=lambda: NOW)
+    code = main(
+        [*argv, "--timeout", "600"], stdout=out, stderr=err, env=fake.env(), now=lambda: NOW
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -117,7 +143,8 @@ def spec_folder(tmp: Path) -> Path:
 @SETTINGS
 @given(users=plans(), accounts=plans())
 def test_check_is_green_only_when_every_entity_was_read_and_in_sync(
-        users: Plan, accounts: Plan, tmp_path_factory: Any) -> None:
+    users: Plan, accounts: Plan, tmp_path_factory: Any
+) -> None:
     plan = {"users": users, "accounts": accounts}
     specs = spec_folder(tmp_path_factory.getbasetemp())
     with world(plan, LIVE) as fake:
@@ -142,8 +169,9 @@ NAMES = ["users", "accounts", "sessions", "devices"]
 
 @SETTINGS
 @given(data=st.data())
-def test_snapshot_is_written_only_when_every_entity_was_read(data: st.DataObject,
-                                                            tmp_path_factory: Any) -> None:
+def test_snapshot_is_written_only_when_every_entity_was_read(
+    data: st.DataObject, tmp_path_factory: Any
+) -> None:
     names = data.draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True))
     plan = {name: data.draw(plans(), label=name) for name in names}
     entities = {name: LIVE.get(name, [sample_connection(f"{name}-conn")]) for name in names}
@@ -166,8 +194,9 @@ def test_snapshot_is_written_only_when_every_entity_was_read(data: st.DataObject
 
 @SETTINGS
 @given(users=plans(), accounts=plans())
-def test_export_writes_a_spec_only_for_entities_it_read(users: Plan, accounts: Plan,
-                                                        tmp_path_factory: Any) -> None:
+def test_export_writes_a_spec_only_for_entities_it_read(
+    users: Plan, accounts: Plan, tmp_path_factory: Any
+) -> None:
     plan = {"users": users, "accounts": accounts}
     out = tmp_path_factory.mktemp("export") / "out"
     with world(plan, LIVE) as fake:

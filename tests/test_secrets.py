@@ -48,8 +48,7 @@ SECRETS = (API_KEY, APP_KEY, SPARE_APP_KEY, TOKEN)
 
 def leaked(text: str) -> list[str]:
     """The secrets found in ``text``, whole or as any 12-character piece of them."""
-    return [s for s in SECRETS
-            if any(s[i:i + 12] in text for i in range(0, len(s) - 11))]
+    return [s for s in SECRETS if any(s[i : i + 12] in text for i in range(0, len(s) - 11))]
 
 
 # ------------------------------------------------------------ the world
@@ -83,29 +82,42 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 
     monkeypatch.setattr(live, "read_live", virtual_read_live)
     users = [sample_connection(), sample_connection("crm", metadata={"owner": "sales"})]
-    with running(api_key=API_KEY, app_key=APP_KEY,
-                 connections={"users": users, "accounts": []}) as datadog:
+    with running(
+        api_key=API_KEY, app_key=APP_KEY, connections={"users": users, "accounts": []}
+    ) as datadog:
         for gh in serve(FakeGitHub(token=TOKEN)):
             event = tmp_path / "event.json"
-            event.write_text(json.dumps({"pull_request": {"number": 7,
-                                                          "head": {"sha": "b" * 40}}}),
-                             encoding="utf-8")
-            env = {"DD_API_KEY": API_KEY, "DD_APP_KEY": APP_KEY,
-                   "DD_APPLICATION_KEY": SPARE_APP_KEY, "DRIFTCHECK_API_URL": datadog.url,
-                   "GITHUB_TOKEN": TOKEN, "GITHUB_ACTIONS": "true",
-                   "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
-                   "GITHUB_REPOSITORY": gh.repository, "GITHUB_API_URL": gh.url,
-                   "GITHUB_SERVER_URL": "https://github.com", "GITHUB_SHA": "b" * 40,
-                   "GITHUB_STEP_SUMMARY": str(tmp_path / "out" / "summary.md")}
+            event.write_text(
+                json.dumps({"pull_request": {"number": 7, "head": {"sha": "b" * 40}}}),
+                encoding="utf-8",
+            )
+            env = {
+                "DD_API_KEY": API_KEY,
+                "DD_APP_KEY": APP_KEY,
+                "DD_APPLICATION_KEY": SPARE_APP_KEY,
+                "DRIFTCHECK_API_URL": datadog.url,
+                "GITHUB_TOKEN": TOKEN,
+                "GITHUB_ACTIONS": "true",
+                "GITHUB_EVENT_NAME": "pull_request",
+                "GITHUB_EVENT_PATH": str(event),
+                "GITHUB_REPOSITORY": gh.repository,
+                "GITHUB_API_URL": gh.url,
+                "GITHUB_SERVER_URL": "https://github.com",
+                "GITHUB_SHA": "b" * 40,
+                "GITHUB_STEP_SUMMARY": str(tmp_path / "out" / "summary.md"),
+            }
             (tmp_path / "out").mkdir()
             specs = tmp_path / "specs"
             specs.mkdir()
             (specs / "users.yaml").write_text(
                 "version: 1\nentities:\n  users:\n    unmanaged_connections: warn\n"
                 "    connections:\n      - id: crm\n        type: ref_table\n"
-                "        join: {attribute: user_email, type: email}\n", encoding="utf-8")
+                "        join: {attribute: user_email, type: email}\n",
+                encoding="utf-8",
+            )
             (specs / "accounts.yaml").write_text(
-                "version: 1\nentities:\n  accounts:\n    connections: []\n", encoding="utf-8")
+                "version: 1\nentities:\n  accounts:\n    connections: []\n", encoding="utf-8"
+            )
             yield World(datadog, gh, tmp_path, env)
 
 
@@ -115,8 +127,16 @@ def every_command(world: World, debug: bool) -> list[tuple[list[str], int, str]]
     prefix = ["--debug"] if debug else []
     runs = [
         ["validate", specs],
-        ["check", specs, "--report-json", str(out / "report.json"),
-         "--report-markdown", str(out / "report.md"), "--output", str(out / "check.txt")],
+        [
+            "check",
+            specs,
+            "--report-json",
+            str(out / "report.json"),
+            "--report-markdown",
+            str(out / "report.md"),
+            "--output",
+            str(out / "check.txt"),
+        ],
         *(["check", specs, "--format", fmt] for fmt in ("text", "json", "markdown", "github")),
         ["snapshot", specs, "-o", str(out / "live.json")],
         ["export", "-o", str(out / "exported"), "--force"],
@@ -174,37 +194,49 @@ DATADOG_FAULTS: dict[str, Fault | None] = {
     "truncated": truncated(),
 }
 GITHUB_FAULTS: dict[str, tuple[int, str] | None] = {
-    "success": None, "401": (401, "Bad credentials"), "403": (403, "Forbidden"),
+    "success": None,
+    "401": (401, "Bad credentials"),
+    "403": (403, "Forbidden"),
     "404": (404, "Not Found"),
 }
 
 
 # Each Datadog fault meets each GitHub fault in turn (the two never interact).
-PAIRS = [pytest.param(dd, gh, id=f"datadog {dd_name}, github {gh_name}")
-         for (dd_name, dd), (gh_name, gh) in zip(
-             DATADOG_FAULTS.items(),
-             [*GITHUB_FAULTS.items()] * 3, strict=False)]
+PAIRS = [
+    pytest.param(dd, gh, id=f"datadog {dd_name}, github {gh_name}")
+    for (dd_name, dd), (gh_name, gh) in zip(
+        DATADOG_FAULTS.items(), [*GITHUB_FAULTS.items()] * 3, strict=False
+    )
+]
 
 
 @pytest.mark.usefixtures("unmasked")
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
 @pytest.mark.parametrize(("dd_fault", "gh_fault"), PAIRS)
 def test_no_command_ever_formats_a_key_into_what_it_writes(
-        world: World, dd_fault: Fault | None, gh_fault: tuple[int, str] | None,
-        debug: bool) -> None:
+    world: World, dd_fault: Fault | None, gh_fault: tuple[int, str] | None, debug: bool
+) -> None:
     if dd_fault is not None:
         world.datadog.fail_always("*", dd_fault)
     if gh_fault is not None:
         world.github.fail_next("*", gh_fault[0], {"message": gh_fault[1]}, times=10)
     results = every_command(world, debug)
     assert_nothing_leaked(world, results)
-    codes = {argv[0] + ("-" + argv[-1] if argv[0] == "check" else ""): code
-             for argv, code, _ in results}
+    codes = {
+        argv[0] + ("-" + argv[-1] if argv[0] == "check" else ""): code for argv, code, _ in results
+    }
     assert codes["snapshot"] == (0 if dd_fault is None else 4)
     if dd_fault is None:  # every kind of file was written, and read back above
         written = {p.name for p in (world.tmp / "out").rglob("*")}
-        assert {"report.json", "report.md", "check.txt", "summary.md", "live.json",
-                "users.yaml", "accounts.yaml"} <= written
+        assert {
+            "report.json",
+            "report.md",
+            "check.txt",
+            "summary.md",
+            "live.json",
+            "users.yaml",
+            "accounts.yaml",
+        } <= written
     if debug:
         assert any("DD-API-KEY: ***" in text for _, _, text in results)
 
@@ -223,28 +255,40 @@ ENV_MISTAKES: dict[str, dict[str, str]] = {
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
-@pytest.mark.parametrize(("env_change", "masked"), [
-    pytest.param(change, masked, id=f"{name}, {'as shipped' if masked else 'unmasked'}")
-    for name, change in ENV_MISTAKES.items() for masked in (True, False)
-    if masked or "DD_SITE" not in change])
+@pytest.mark.parametrize(
+    ("env_change", "masked"),
+    [
+        pytest.param(change, masked, id=f"{name}, {'as shipped' if masked else 'unmasked'}")
+        for name, change in ENV_MISTAKES.items()
+        for masked in (True, False)
+        if masked or "DD_SITE" not in change
+    ],
+)
 def test_credential_and_usage_errors_never_show_a_key(
-        world: World, env_change: dict[str, str], debug: bool, masked: bool,
-        request: pytest.FixtureRequest) -> None:
+    world: World,
+    env_change: dict[str, str],
+    debug: bool,
+    masked: bool,
+    request: pytest.FixtureRequest,
+) -> None:
     if not masked:
         request.getfixturevalue("unmasked")
     env = {**world.env, **env_change}
     argv = ["--debug"] if debug else []
-    for command in (["check", str(world.tmp / "specs")],
-                    ["snapshot", "-o", str(world.tmp / "out" / "live.json")],
-                    ["export", "-o", str(world.tmp / "out" / "exported")]):
+    for command in (
+        ["check", str(world.tmp / "specs")],
+        ["snapshot", "-o", str(world.tmp / "out" / "live.json")],
+        ["export", "-o", str(world.tmp / "out" / "exported")],
+    ):
         code, text = world.run(*argv, *command, env=env)
         assert code in (1, 4), text
         assert not leaked(text), text
     assert not leaked(world.files())
 
 
-def test_the_unmasked_harness_would_see_a_leak(world: World,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_unmasked_harness_would_see_a_leak(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A canary: with the masking removed, a key a server echoes does come through, so the
     # tests above would notice a key that driftcheck itself wrote.
     monkeypatch.setattr(driftcheck.cli, "RedactingStream", PlainStream)
@@ -255,20 +299,29 @@ def test_the_unmasked_harness_would_see_a_leak(world: World,
     assert leaked(text) == [API_KEY]
 
 
-@pytest.mark.parametrize("fault", [None, server_error(503), error(403, "no"), truncated(),
-                                   dropped(), rate_limited("2")],
-                         ids=["ok", "503", "403", "truncated", "dropped", "429"])
+@pytest.mark.parametrize(
+    "fault",
+    [None, server_error(503), error(403, "no"), truncated(), dropped(), rate_limited("2")],
+    ids=["ok", "503", "403", "truncated", "dropped", "429"],
+)
 def test_read_live_logs_and_messages_hold_no_key_before_any_masking(
-        monkeypatch: pytest.MonkeyPatch, fault: Fault | None) -> None:
+    monkeypatch: pytest.MonkeyPatch, fault: Fault | None
+) -> None:
     monkeypatch.setattr(live, "redact", lambda text, secrets: text)
     clock = VirtualTime()
     lines: list[str] = []
     with running(api_key=API_KEY, app_key=APP_KEY, connections={"users": []}) as fake:
         if fault is not None:
             fake.fail("users", fault)
-        state = read_live(["users", "nope"], target=resolve_target(site=None, api_url=fake.url),
-                          credentials=Credentials(API_KEY, APP_KEY), timeout=60,
-                          log=lines.append, sleep=clock.sleep, clock=clock.clock)
+        state = read_live(
+            ["users", "nope"],
+            target=resolve_target(site=None, api_url=fake.url),
+            credentials=Credentials(API_KEY, APP_KEY),
+            timeout=60,
+            log=lines.append,
+            sleep=clock.sleep,
+            clock=clock.clock,
+        )
     assert any(line.startswith("GET ") for line in lines)
     for line in lines:
         assert not leaked(line), line
@@ -283,8 +336,9 @@ def test_read_live_logs_and_messages_hold_no_key_before_any_masking(
 ECHOES: dict[str, Fault] = {
     "403 body": error(403, {"title": "Forbidden", "detail": f"API key {API_KEY} lacks access"}),
     "401 body": error(401, f"application key {APP_KEY} is invalid"),
-    "429 body": Fault(429, json.dumps({"errors": [f"slow down {API_KEY}"]}).encode(),
-                      {"x-ratelimit-reset": "1"}),
+    "429 body": Fault(
+        429, json.dumps({"errors": [f"slow down {API_KEY}"]}).encode(), {"x-ratelimit-reset": "1"}
+    ),
     "503 body": error(503, f"upstream saw DD-APPLICATION-KEY: {APP_KEY}"),
     "HTML title": html_page(502, f"Bad gateway for {API_KEY}"),
     "text body": raw(f"denied: {API_KEY} {APP_KEY}", status=400, content_type="text/plain"),
@@ -295,8 +349,9 @@ ECHOES: dict[str, Fault] = {
 
 @pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
 @pytest.mark.parametrize("fault", ECHOES.values(), ids=ECHOES.keys())
-def test_keys_echoed_by_the_datadog_api_reach_no_output(world: World, fault: Fault,
-                                                        debug: bool) -> None:
+def test_keys_echoed_by_the_datadog_api_reach_no_output(
+    world: World, fault: Fault, debug: bool
+) -> None:
     world.datadog.fail_always("*", fault)
     world.github.fail_next("*", 403, {"message": f"token {TOKEN} may not write"}, times=10)
     assert_nothing_leaked(world, every_command(world, debug))
