@@ -1,7 +1,8 @@
 """driftcheck benchmarks: one run, one data set, every figure of the performance issue.
 
-Generates synthetic specs and live snapshots (``generate.py``), then measures, as medians of
-several runs, each measured command in a fresh process:
+Generates synthetic specs and live snapshots (``generate.py``), then measures medians of
+several runs; every command runs in a fresh process (under GNU time, for its own peak RSS
+and CPU time), the diff stage and ``read_live`` in this one:
 
 1. the floor: parsing the inputs only (``yaml.load`` with ``CSafeLoader`` + ``json.load``);
 2. ``driftcheck check --live-snapshot`` end to end, and its peak RSS against the floor's;
@@ -17,6 +18,7 @@ python running this script is the one measured (``sys.executable -m driftcheck``
 Usage::
 
     python benchmarks/bench.py [--runs 5] [--work DIR] [--json FILE] [--skip-large]
+                               [--only e2e|diff|startup|live|scaling]
 """
 
 from __future__ import annotations
