@@ -47,9 +47,20 @@ def find_spec_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
                 problems.append(
                     _file_problem(raw, "directory holds no spec files (*.yaml or *.yml)")
                 )
-            found.extend(inside)
+            outside = [p for p in inside if _leaves(path, p)]
+            problems.extend(
+                _file_problem(
+                    str(p),
+                    f"symbolic link to a file outside {raw}: refused (a spec "
+                    "folder must not make driftcheck read other files)",
+                )
+                for p in outside
+            )
+            found.extend(p for p in inside if p not in outside)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            problems.append(_file_problem(raw, "not a regular file or directory"))
         else:
             problems.append(_file_problem(raw, "no such file or directory"))
     unique = list(dict.fromkeys(found))
@@ -62,6 +73,17 @@ def _walk(root: Path) -> Iterable[Path]:
         for name in files:
             if name.endswith(SPEC_SUFFIXES) and not name.startswith("."):
                 yield Path(folder) / name
+
+
+def _leaves(root: Path, path: Path) -> bool:
+    """Whether a symbolic link found in ``root`` points outside it (a pull request can add
+    one to /etc/... or a runner's credentials; never read those)."""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop: reading it reports the problem at its place
+        return False
 
 
 def _file_problem(file: str, message: str, mark: yamlpos.Mark = (0, 0)) -> Problem:
@@ -167,6 +189,16 @@ def load_specs(paths: Sequence[str]) -> Spec:
             if not found:
                 documents.append((str(path), document))
     problems.extend(check_rules(documents))
+    if documents and not problems and not any(doc.get("entities") for _, doc in documents):
+        problems.append(
+            _file_problem(
+                documents[0][0],
+                "no entity is declared in the spec "
+                "files, so there is nothing to check: declare 'users' "
+                "or 'accounts' under 'entities:'",
+                (1, 1),
+            )
+        )
     if problems:
         raise SpecInvalid(tuple(sorted(set(problems), key=_sort_key)))
     return build_spec(documents)

@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import VirtualTime
+from fakes.datadog_api import FakeDatadog, fake_datadog_fixture, rate_limited
 
 from driftcheck.cli import main
+
+__all__ = ["fake_datadog_fixture"]  # the fixture, imported for pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "examples" / "specs"
@@ -207,3 +211,25 @@ def test_color_flag(color: str) -> None:
 def test_no_color_env_disables_colour_on_auto() -> None:
     _, out, _ = run("check", str(SPECS), "--live-snapshot", str(SNAPSHOT), env={"NO_COLOR": "1"})
     assert "\x1b[" not in out
+
+
+def test_main_takes_an_injected_sleep_and_clock(fake_datadog: FakeDatadog, tmp_path: Path) -> None:
+    """A 30 s rate-limit wait costs nothing when main() is given a virtual clock."""
+    spec = tmp_path / "users.yaml"
+    spec.write_text("version: 1\nentities: {users: {unmanaged_connections: warn}}\n", "utf-8")
+    fake_datadog.set_connections("users", [])
+    fake_datadog.fail("users", rate_limited(reset="30"))
+    clock = VirtualTime()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["check", str(spec), "--format", "json"],
+        stdout=out,
+        stderr=err,
+        env=fake_datadog.env(),
+        now=lambda: NOW,
+        sleep=clock.sleep,
+        clock=clock.clock,
+    )
+    assert code == 0, out.getvalue()
+    assert clock.sleeps == [30.0]
+    assert json.loads(out.getvalue())["status"] == "in_sync"

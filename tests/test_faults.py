@@ -63,8 +63,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
     original = live.read_live
 
     def read_live(*args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("sleep", virtual.sleep)
-        kwargs.setdefault("clock", virtual.clock)
+        kwargs.update(sleep=virtual.sleep, clock=virtual.clock)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(live, "read_live", read_live)

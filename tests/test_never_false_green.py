@@ -110,7 +110,8 @@ def world(
     original = live.read_live
 
     def read_live(*args: Any, **kwargs: Any) -> Any:
-        return original(*args, sleep=clock.sleep, clock=clock.clock, **kwargs)
+        kwargs.update(sleep=clock.sleep, clock=clock.clock)
+        return original(*args, **kwargs)
 
     with running() as fake, mock.patch.object(live, "read_live", read_live):
         for name, connections in entities.items():

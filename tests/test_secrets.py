@@ -78,7 +78,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     original = live.read_live
 
     def virtual_read_live(*args: Any, **kwargs: Any) -> Any:
-        return original(*args, sleep=clock.sleep, clock=clock.clock, **kwargs)
+        kwargs.update(sleep=clock.sleep, clock=clock.clock)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(live, "read_live", virtual_read_live)
     users = [sample_connection(), sample_connection("crm", metadata={"owner": "sales"})]

@@ -317,3 +317,25 @@ def test_duplicate_group_says_how_to_fix(tmp_path: Path) -> None:
     _, out, _ = run("validate", str(spec))
     assert "group 'A' is listed more than once in field 'tier'" in out
     assert "list each group once" in out
+
+
+def test_a_spec_set_without_any_entity_is_invalid(tmp_path: Path) -> None:
+    spec = write(tmp_path, "empty.yaml", "version: 1\n")
+    code, out, _ = run("validate", str(spec))
+    assert code == 3
+    assert f"{spec}:1:1: error: no entity is declared in the spec files" in out
+    code, _, _ = run("check", str(spec), "--live-snapshot", "unused.json")
+    assert code == 3  # never a green for a check of nothing
+
+
+def test_symlink_out_of_a_spec_folder_is_refused_unread(tmp_path: Path) -> None:
+    secret = write(tmp_path, "outside/secret.yaml", "token: hunter2\n")
+    specs = tmp_path / "specs"
+    write(tmp_path, "specs/users.yaml", VALID)
+    (specs / "link.yaml").symlink_to(secret)
+    (specs / "inner.yaml").symlink_to(specs / "users.yaml")  # inside the folder: fine...
+    code, out, _ = run("validate", str(specs))
+    assert code == 3
+    assert f"{specs / 'link.yaml'}: error: symbolic link to a file outside {specs}" in out
+    assert "hunter2" not in out and "token" not in out
+    assert "inner.yaml" in out  # ...but read, so its connection id is a duplicate

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO
@@ -30,8 +31,14 @@ def main(
     stderr: IO[str] | None = None,
     env: Mapping[str, str] | None = None,
     now: Callable[[], dt.datetime] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
-    """Run driftcheck; return the exit code. The one place that maps failures to codes."""
+    """Run driftcheck; return the exit code. The one place that maps failures to codes.
+
+    Streams, environment and time are injectable: tests run every command without a
+    terminal, without the real environment, and without waiting for a retry.
+    """
     environ = dict(os.environ if env is None else env)
     secrets = secrets_from_env(environ)
     out = RedactingStream(stdout or sys.stdout, secrets)
@@ -46,6 +53,8 @@ def main(
             env=environ,
             debug=args.debug,
             now=now or (lambda: dt.datetime.now(dt.UTC)),
+            sleep=sleep,
+            clock=clock,
         )
         return int(args.run(args, ctx))
     except SystemExit as exc:  # --help and --version

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -39,6 +40,8 @@ class Context:
     stderr: TextSink
     env: Mapping[str, str]
     now: Callable[[], dt.datetime]
+    sleep: Callable[[float], None] = time.sleep  # of retries: tests pass a virtual clock
+    clock: Callable[[], float] = time.monotonic
     debug: bool = False
 
     def log(self, message: str) -> None:
@@ -88,6 +91,8 @@ def _read_live(args: argparse.Namespace, ctx: Context, entities: tuple[str, ...]
         credentials=credentials,
         timeout=args.timeout,
         log=ctx.log if ctx.debug else None,
+        sleep=ctx.sleep,
+        clock=ctx.clock,
     )
 
 
