@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,21 @@ def locate(document: Any, path: Any, *, key: bool = False) -> Mark:
     return mark
 
 
+@functools.cache
+def _certainly_valid() -> Callable[[Any], bool]:
+    from driftcheck.schemafast import compile_schema
+
+    return compile_schema(json.loads(schema_text(SPEC_SCHEMA)))
+
+
 def problems(document: Any) -> Iterator[tuple[Mark, str, str]]:
-    """(mark, message, path) for every schema error of one loaded document."""
+    """(mark, message, path) for every schema error of one loaded document.
+
+    A fast check accepts most valid documents without jsonschema (slow on thousands of
+    fields, and slow to import); jsonschema alone decides, and words, everything else.
+    """
+    if _certainly_valid()(document):
+        return
     for error in _validator().iter_errors(document):
         yield from _explain(document, error)
 
