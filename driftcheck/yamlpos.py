@@ -56,7 +56,12 @@ def _mark(node: yaml.Node) -> Mark:
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _MarkedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with positions and duplicate-key detection, composed by libyaml (fast;
+    only for documents too small to hold too many nodes, see :func:`_could_be_huge`)."""
+
+
+class _Loader(_MarkedLoader):
     """Safe loader with positions and duplicate-key detection.
 
     Nodes are composed by PyYAML's Python composer (over libyaml's parser when available),
@@ -96,21 +101,39 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return node
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
     data = MarkedDict()
     data.start = _mark(node)
-    data.key_marks = {}
-    data.value_marks = {}
+    key_marks: dict[Any, Mark] = {}
+    value_marks: dict[Any, Mark] = {}
+    data.key_marks = key_marks
+    data.value_marks = value_marks
     yield data
-    _refuse_duplicates(loader, node)
-    loader.flatten_mapping(node)  # merge keys ("<<"): explicit keys win, as YAML says
+    merges = any(key_node.tag == _MERGE for key_node, _ in node.value)
+    if merges:
+        _refuse_duplicates(loader, node)
+        loader.flatten_mapping(node)  # merge keys ("<<"): explicit keys win, as YAML says
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=False)
+        # Plain strings are the bulk of a spec: take them as they are, without the
+        # constructor's bookkeeping (object identity only matters for collections).
+        if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+            key = key_node.value
+        else:
+            key = loader.construct_object(key_node, deep=False)
         if not isinstance(key, str):
             raise YamlProblem(_key_problem(key_node, key), _mark(key_node))
-        data[key] = loader.construct_object(value_node, deep=False)
-        data.key_marks[key] = _mark(key_node)
-        data.value_marks[key] = _mark(value_node)
+        if not merges and key in key_marks:
+            _refuse_duplicates(loader, node)  # raises, naming where the key came first
+        if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+            data[key] = value_node.value
+        else:
+            data[key] = loader.construct_object(value_node, deep=False)
+        key_marks[key] = _mark(key_node)
+        value_marks[key] = _mark(value_node)
 
 
 def _key_problem(key_node: yaml.Node, key: Any) -> str:
@@ -122,7 +145,7 @@ def _key_problem(key_node: yaml.Node, key: Any) -> str:
     return f"mapping key {shown} is not a string: quote it (YAML reads it as {type(key).__name__})"
 
 
-def _refuse_duplicates(loader: _Loader, node: yaml.MappingNode) -> None:
+def _refuse_duplicates(loader: _MarkedLoader, node: yaml.MappingNode) -> None:
     seen: dict[Any, Mark] = {}
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
@@ -141,7 +164,7 @@ def _refuse_duplicates(loader: _Loader, node: yaml.MappingNode) -> None:
         seen[key] = _mark(key_node)
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[MarkedList]:
+def _construct_seq(loader: _MarkedLoader, node: yaml.SequenceNode) -> Iterator[MarkedList]:
     data = MarkedList()
     data.start = _mark(node)
     data.item_marks = [_mark(child) for child in node.value]
@@ -149,12 +172,12 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[MarkedL
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
 
 
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: _MarkedLoader, node: yaml.ScalarNode) -> int:
     try:
         value: int = _BaseLoader.construct_yaml_int(loader, node)
     except ValueError:  # Python refuses integers of more than 4,300 digits
@@ -165,7 +188,7 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     return value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _check_size(root: yaml.Node) -> None:
@@ -214,14 +237,58 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+def _could_be_huge(text: str) -> bool:
+    """Whether ``text`` might hold more than MAX_EXPANDED_NODES nodes, or aliases.
+
+    A sound upper bound from counting indicators: besides the root, every node is a key
+    (written before a ':', after a '?', or after '{' or ',' in a flow mapping), a value
+    (one per key at most) or an item (after a '-', or after '[' or ','). Indicators inside
+    scalars only loosen the bound. A few milliseconds per megabyte, against the counting
+    composer's cost of about 1 microsecond per node.
+    """
+    if "&" in text or "*" in text:
+        return True  # anchors and aliases: count their expansion
+    keys = text.count(":") + text.count("?") + text.count("{") + text.count(",")
+    items = text.count("-") + text.count("[") + text.count(",")
+    return 1 + 2 * keys + items > MAX_EXPANDED_NODES
+
+
+def _check_depth(root: yaml.Node) -> None:
+    """Refuse deep nesting; walks the collections only (scalars are leaves)."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(
+                (part, depth + 1)
+                for pair in node.value
+                for part in pair
+                if type(part) is not yaml.ScalarNode
+            )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(
+                (child, depth + 1) for child in node.value if type(child) is not yaml.ScalarNode
+            )
+
+
 def load(text: str) -> Any:
-    """Load one YAML document with marks. Raises :class:`YamlProblem`; None if empty."""
-    loader = _Loader(text)
+    """Load one YAML document with marks. Raises :class:`YamlProblem`; None if empty.
+
+    Documents that cannot be too large are composed by libyaml (its nesting stops at
+    1,000 levels, and ours is checked right after); the others by the counting composer.
+    """
+    huge = _could_be_huge(text)
+    loader = _Loader(text) if huge else _MarkedLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             return None
-        _check_size(root)
+        if huge:
+            _check_size(root)
+        else:
+            _check_depth(root)
         return loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
