@@ -50,29 +50,43 @@ def check_rules(documents: Sequence[tuple[str, Any]]) -> list[Problem]:
 
 
 def _connection_rules(name: str, conn: Any, path: list[Any]) -> list[Problem]:
-    fields: dict[str, list[Place]] = defaultdict(list)
+    fields = conn.get("fields") or ()
     problems: list[Problem] = []
-    for j, field in enumerate(conn.get("fields") or ()):
-        field_path = [*path, "fields", j]
-        fields[field["id"]].append((_at(name, field.start), path_text(field_path)))
-        groups: dict[str, list[Place]] = defaultdict(list)
-        for k, group in enumerate(field.get("groups") or ()):
-            groups[group].append(
-                (_at(name, field["groups"].item_marks[k]), path_text([*field_path, "groups", k]))
-            )
-        for group, places in groups.items():
-            problems.extend(
-                _duplicates(
-                    f"group {group!r} is listed more than once in field {field['id']!r}",
-                    places,
-                    "list each group once",
-                )
-            )
-    for field_id, places in fields.items():
+    # Places are built only for repeats: a spec has thousands of fields and groups.
+    for j, field in enumerate(fields):
+        groups = field.get("groups") or ()
+        if len(set(groups)) != len(groups):
+            problems.extend(_group_repeats(name, field, [*path, "fields", j]))
+    ids = [field["id"] for field in fields]
+    if len(set(ids)) == len(ids):
+        return problems
+    places: dict[str, list[Place]] = defaultdict(list)
+    for j, field in enumerate(fields):
+        field_path = path_text([*path, "fields", j])
+        places[field["id"]].append((_at(name, field.start), field_path))
+    for field_id, found in places.items():
         problems.extend(
             _duplicates(
                 f"field id {field_id!r} is declared more than once in connection {conn['id']!r}",
+                found,
+            )
+        )
+    return problems
+
+
+def _group_repeats(name: str, field: Any, field_path: list[Any]) -> list[Problem]:
+    groups: dict[str, list[Place]] = defaultdict(list)
+    for k, group in enumerate(field["groups"]):
+        groups[group].append(
+            (_at(name, field["groups"].item_marks[k]), path_text([*field_path, "groups", k]))
+        )
+    problems: list[Problem] = []
+    for group, places in groups.items():
+        problems.extend(
+            _duplicates(
+                f"group {group!r} is listed more than once in field {field['id']!r}",
                 places,
+                "list each group once",
             )
         )
     return problems
