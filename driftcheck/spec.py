@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -269,8 +269,34 @@ def _field(name: str, body: Any) -> FieldSpec:
         id=body["id"],
         attributes=attributes,
         location=_loc(name, body.start),
-        attribute_locations={k: _loc(name, body.key_marks[k]) for k in attributes},
+        attribute_locations=_Places(name, body.key_marks, attributes),
     )
+
+
+class _Places(Mapping[str, Location]):
+    """Where each attribute of a field was written, made into Locations only when asked:
+    a spec has tens of thousands of attributes, a report points at a few."""
+
+    __slots__ = ("_file", "_keys", "_marks")
+
+    def __init__(
+        self, file: str, marks: Mapping[str, yamlpos.Mark], keys: Mapping[str, Any]
+    ) -> None:
+        self._file, self._marks, self._keys = file, marks, keys
+
+    def __getitem__(self, key: str) -> Location:
+        if key not in self._keys:
+            raise KeyError(key)
+        return _loc(self._file, self._marks[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 def _ignore(name: str, entry: Any) -> IgnoreRule:
