@@ -9,7 +9,7 @@ never handed to deepdiff, which keeps large specs fast.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from driftcheck.model import (
     SERVER_MANAGED,
@@ -102,9 +102,7 @@ def _diff_connection(
             who,
         )
     live_fields = _by_id(live.get("fields") or ())
-    declared = set()
     for field in conn.fields:
-        declared.add(field.id)
         found = live_fields.get(field.id)
         if found is None:
             yield DriftItem(
@@ -119,11 +117,12 @@ def _diff_connection(
                 field.location,
                 None,
             )
-        else:
+        elif not _unchanged(field.attributes, found):
             yield from _diff_field(entity, conn.id, field, found, who)
     severity = _SEVERITY.get(conn.unmanaged_fields)
     if severity is None:
         return
+    declared = {field.id for field in conn.fields}
     for field_id, found in live_fields.items():
         if field_id not in declared:
             shown = {k: v for k, v in found.items() if k != "id" and k not in SERVER_MANAGED}
@@ -158,6 +157,28 @@ def _diff_field(
             _source(field.attribute_locations, attribute, field.location),
             who,
         )
+
+
+def _unchanged(expected: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
+    """Whether a field's managed attributes are certainly equal live: the fast path of the
+    fields that did not drift (nearly all), which copies nothing. False sends the field to
+    the exact comparison below, so this may only err on the side of False."""
+    for key, wanted in expected.items():
+        value = live.get(key)
+        if value == wanted:
+            continue
+        if value is None and _EMPTY.get(key, "") == wanted:
+            continue
+        # groups are a set: the same strings in another order are no drift
+        if key != "groups" or not (_strings(wanted) and _strings(value)):
+            return False
+        if set(wanted) != set(value):
+            return False
+    return True
+
+
+def _strings(value: Any) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _project(expected: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
