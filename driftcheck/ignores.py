@@ -86,8 +86,9 @@ def stale(rules: Sequence[IgnoreRule], spec: Spec, live: LiveState) -> list[Noti
     A rule whose entity was not checked, or could not be read, is never called stale.
     """
     notices = []
+    index: dict[str, list[tuple[str, set[str]]]] = {}  # built once per entity, not per rule
     for rule in rules:
-        why = _why_stale(rule, spec, live)
+        why = _why_stale(rule, spec, live, index)
         if why:
             notices.append(
                 Notice(
@@ -99,14 +100,19 @@ def stale(rules: Sequence[IgnoreRule], spec: Spec, live: LiveState) -> list[Noti
     return notices
 
 
-def _why_stale(rule: IgnoreRule, spec: Spec, live: LiveState) -> str | None:
+def _why_stale(
+    rule: IgnoreRule, spec: Spec, live: LiveState, index: dict[str, list[tuple[str, set[str]]]]
+) -> str | None:
     names = set(spec.entities) | set(live.entities)
     entities = [n for n in names if fnmatchcase(n, rule.entity)]
     if not entities:
         return "matches no entity"
     if any(n not in live.entities or not live.entities[n].ok for n in entities):
         return None  # not checked or unreadable in this run: cannot tell
-    connections = [c for n in entities for c in _connections(spec, live, n)]
+    for name in entities:
+        if name not in index:
+            index[name] = _connections(spec, live, name)
+    connections = [c for n in entities for c in index[n]]
     if rule.connection is not None:
         connections = [c for c in connections if fnmatchcase(c[0], rule.connection)]
         if not connections:
