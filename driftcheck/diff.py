@@ -3,12 +3,14 @@
 Connections are matched by id within an entity and fields by id within a connection, never
 by position. Only managed attributes (those written in the spec) are compared; a live value
 that is absent or null equals the empty value of its type. Items that compare equal are
-never handed to deepdiff, which keeps large specs fast.
+never handed to deepdiff, and those that differ go to it in one call per entity, which keeps
+large specs fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from driftcheck.model import (
@@ -28,8 +30,27 @@ _NESTED = ("join", "metadata")  # maps compared key by key
 _SEVERITY: dict[Policy, Severity] = {"fail": "error", "warn": "warning"}
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A matched connection or field whose managed attributes differ somewhere."""
+
+    expected: Mapping[str, Any]
+    actual: Mapping[str, Any]
+    item: Callable[[str], DriftItem]  # the changed item of one attribute path
+
+
 def diff_entity(entity: EntitySpec, live: Iterable[Mapping[str, Any]]) -> Iterator[DriftItem]:
     """Every drift item of one entity (ignore entries not yet applied)."""
+    pending: list[_Pending] = []
+    yield from _presence(entity, live, pending)
+    for found, attributes in zip(pending, _changed_attributes(pending), strict=True):
+        yield from map(found.item, attributes)
+
+
+def _presence(
+    entity: EntitySpec, live: Iterable[Mapping[str, Any]], pending: list[_Pending]
+) -> Iterator[DriftItem]:
+    """Missing and unexpected items; matched items that differ are added to ``pending``."""
     live_by_id = _by_id(live)
     declared = set()
     for conn in entity.connections:
@@ -49,7 +70,7 @@ def diff_entity(entity: EntitySpec, live: Iterable[Mapping[str, Any]]) -> Iterat
                 None,
             )
         else:
-            yield from _diff_connection(entity.name, conn, found)
+            yield from _diff_connection(entity.name, conn, found, pending)
     severity = _SEVERITY.get(entity.unmanaged_connections)
     if severity is None:
         return
@@ -84,23 +105,27 @@ def _connection_summary(attributes: Mapping[str, Any], field_ids: list[Any]) -> 
 
 
 def _diff_connection(
-    entity: str, conn: ConnectionSpec, live: Mapping[str, Any]
+    entity: str, conn: ConnectionSpec, live: Mapping[str, Any], pending: list[_Pending]
 ) -> Iterator[DriftItem]:
     who = _attribution(live)
     actual = _project(conn.attributes, live)
-    for attribute in _changed_attributes(conn.attributes, actual):
-        yield DriftItem(
-            "changed",
-            "error",
-            entity,
-            conn.id,
-            None,
-            attribute,
-            _lookup(conn.attributes, attribute),
-            _lookup(actual, attribute),
-            _source(conn.attribute_locations, attribute, conn.location),
-            who,
-        )
+    if _comparable(conn.attributes) != _comparable(actual):
+
+        def changed(attribute: str) -> DriftItem:
+            return DriftItem(
+                "changed",
+                "error",
+                entity,
+                conn.id,
+                None,
+                attribute,
+                _lookup(conn.attributes, attribute),
+                _lookup(actual, attribute),
+                _source(conn.attribute_locations, attribute, conn.location),
+                who,
+            )
+
+        pending.append(_Pending(conn.attributes, actual, changed))
     live_fields = _by_id(live.get("fields") or ())
     for field in conn.fields:
         found = live_fields.get(field.id)
@@ -118,7 +143,7 @@ def _diff_connection(
                 None,
             )
         elif not _unchanged(field.attributes, found):
-            yield from _diff_field(entity, conn.id, field, found, who)
+            pending.append(_field_pending(entity, conn.id, field, found, who))
     severity = _SEVERITY.get(conn.unmanaged_fields)
     if severity is None:
         return
@@ -140,12 +165,13 @@ def _diff_connection(
             )
 
 
-def _diff_field(
+def _field_pending(
     entity: str, conn_id: str, field: FieldSpec, live: Mapping[str, Any], who: Attribution | None
-) -> Iterator[DriftItem]:
+) -> _Pending:
     actual = _project(field.attributes, live)
-    for attribute in _changed_attributes(field.attributes, actual):
-        yield DriftItem(
+
+    def changed(attribute: str) -> DriftItem:
+        return DriftItem(
             "changed",
             "error",
             entity,
@@ -157,6 +183,8 @@ def _diff_field(
             _source(field.attribute_locations, attribute, field.location),
             who,
         )
+
+    return _Pending(field.attributes, actual, changed)
 
 
 def _unchanged(expected: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
@@ -203,22 +231,32 @@ def _comparable(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _changed_attributes(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
-    """Attribute paths ("type", "join.type", "metadata.owner", "groups") that differ."""
-    left, right = _comparable(expected), _comparable(actual)
-    if left == right:
-        return []
-    from deepdiff import DeepDiff
+def _changed_attributes(pending: list[_Pending]) -> list[list[str]]:
+    """For each pending item, the attribute paths that differ ("type", "join.type",
+    "metadata.owner", "groups"): deepdiff compares all of them in one call."""
+    found: list[dict[str, None]] = [{} for _ in pending]
+    left = {i: _comparable(p.expected) for i, p in enumerate(pending)}
+    right = {i: _comparable(p.actual) for i, p in enumerate(pending)}
+    if left != right:
+        from deepdiff import DeepDiff
 
-    changed: dict[str, None] = {}
-    for changes in DeepDiff(left, right, view="tree", verbose_level=2).values():
-        for change in changes:
-            path = change.path(output_format="list")
-            attribute = str(path[0])
-            if attribute in _NESTED and len(path) > 1 and isinstance(path[1], str):
-                attribute += f".{path[1]}"
-            changed[attribute] = None
-    return sorted(changed)
+        # Keys are data: "__x" is a metadata key like any other, not a private attribute.
+        diff = DeepDiff(left, right, view="tree", ignore_private_variables=False)
+        for changes in diff.values():
+            for change in changes:
+                path = change.path(output_format="list")
+                if len(path) < 2:
+                    continue  # cannot happen for two dicts of dicts; the net below holds
+                index, attribute = path[0], str(path[1])
+                if attribute in _NESTED and len(path) > 2 and isinstance(path[2], str):
+                    attribute += f".{path[2]}"
+                found[index][attribute] = None
+    for index, attributes in enumerate(found):
+        if not attributes:  # never lose a difference that deepdiff did not name
+            attributes.update(
+                dict.fromkeys(k for k in left[index] if left[index][k] != right[index].get(k))
+            )
+    return [sorted(attributes) for attributes in found]
 
 
 def _lookup(values: Mapping[str, Any], attribute: str) -> Any:

@@ -156,6 +156,10 @@ def test_groups_compare_as_a_set(tmp_path: Path) -> None:
             lambda c: c["metadata"].update(owner="marketing"),
             [("changed", "error", "crm", None, "metadata.owner", "growth", "marketing")],
         ),
+        (  # deepdiff skips "__" keys by default; metadata keys are data
+            lambda c: c["metadata"].update(__team="x"),
+            [("changed", "error", "crm", None, "metadata.__team", None, "x")],
+        ),
         (
             lambda c: c["metadata"].update(team="x"),
             [("changed", "error", "crm", None, "metadata.team", None, "x")],
