@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
 from driftcheck.model import (
     SERVER_MANAGED,
@@ -92,10 +92,8 @@ def _presence(
 
 
 def _by_id(items: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    by_id: dict[str, Mapping[str, Any]] = {}
-    for item in items:
-        by_id.setdefault(item["id"], item)  # the first wins if Datadog ever repeats an id
-    return by_id
+    # Reversed: the first wins if Datadog ever repeats an id (payload.py refuses that today).
+    return {item["id"]: item for item in reversed(list(items))}
 
 
 def _connection_summary(attributes: Mapping[str, Any], field_ids: list[Any]) -> dict[str, Any]:
@@ -195,18 +193,22 @@ def _unchanged(expected: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
         value = live.get(key)
         if value == wanted:
             continue
-        if value is None and _EMPTY.get(key, "") == wanted:
-            continue
-        # groups are a set: the same strings in another order are no drift
-        if key != "groups" or not (_strings(wanted) and _strings(value)):
+        if value is None:
+            if _EMPTY.get(key, "") == wanted:
+                continue
             return False
-        if set(wanted) != set(value):
+        # groups are a set: the same strings in another order are no drift
+        if key != "groups" or not _same_order_free(wanted, value):
             return False
     return True
 
 
-def _strings(value: Any) -> TypeGuard[list[str]]:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+def _same_order_free(wanted: list[str], value: Any) -> bool:
+    """The same items in another order (repeats, and non-strings, go to the exact path)."""
+    try:
+        return value.__class__ is list and sorted(value) == sorted(wanted)
+    except TypeError:  # items that do not sort together: not the same strings
+        return False
 
 
 def _project(expected: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
@@ -227,17 +229,23 @@ def _comparable(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     groups = out.get("groups")
     if isinstance(groups, list) and all(isinstance(g, str) for g in groups):
-        out["groups"] = sorted(set(groups))
+        out["groups"] = frozenset(groups)
     return out
 
 
 def _changed_attributes(pending: list[_Pending]) -> list[list[str]]:
     """For each pending item, the attribute paths that differ ("type", "join.type",
-    "metadata.owner", "groups"): deepdiff compares all of them in one call."""
+    "metadata.owner", "groups"). Attributes that compare equal are left out, and deepdiff
+    compares the rest of every item in one call."""
+    left: dict[int, dict[str, Any]] = {}
+    right: dict[int, dict[str, Any]] = {}
+    for index, item in enumerate(pending):
+        expected, actual = _comparable(item.expected), _comparable(item.actual)
+        differ = [key for key in expected if expected[key] != actual.get(key)]
+        left[index] = {key: expected[key] for key in differ}
+        right[index] = {key: actual.get(key) for key in differ}
     found: list[dict[str, None]] = [{} for _ in pending]
-    left = {i: _comparable(p.expected) for i, p in enumerate(pending)}
-    right = {i: _comparable(p.actual) for i, p in enumerate(pending)}
-    if left != right:
+    if any(left.values()):
         from deepdiff import DeepDiff
 
         # Keys are data: "__x" is a metadata key like any other, not a private attribute.
@@ -252,10 +260,9 @@ def _changed_attributes(pending: list[_Pending]) -> list[list[str]]:
                     attribute += f".{path[2]}"
                 found[index][attribute] = None
     for index, attributes in enumerate(found):
-        if not attributes:  # never lose a difference that deepdiff did not name
-            attributes.update(
-                dict.fromkeys(k for k in left[index] if left[index][k] != right[index].get(k))
-            )
+        # Never lose a difference that deepdiff did not name.
+        named = {attribute.partition(".")[0] for attribute in attributes}
+        attributes.update(dict.fromkeys(k for k in left[index] if k not in named))
     return [sorted(attributes) for attributes in found]
 
 
