@@ -339,3 +339,26 @@ def test_symlink_out_of_a_spec_folder_is_refused_unread(tmp_path: Path) -> None:
     assert f"{specs / 'link.yaml'}: error: symbolic link to a file outside {specs}" in out
     assert "hunter2" not in out and "token" not in out
     assert "inner.yaml" in out  # ...but read, so its connection id is a duplicate
+
+
+def test_without_libyaml_the_pure_python_loader_gives_the_same_answers(tmp_path: Path) -> None:
+    """PyYAML built without libyaml: same verdicts and the same positions."""
+    import subprocess
+    import sys
+
+    bad = write(
+        tmp_path, "bad.yaml", VALID.replace("            type: string\n", "") + "x: 1\nx: 2\n"
+    )
+    probe = (
+        "import sys, yaml; del yaml.CSafeLoader; from driftcheck.cli import main; "
+        "raise SystemExit(main(sys.argv[1:]))"
+    )
+    for target in (str(EXAMPLES), str(bad)):
+        pure = subprocess.run(
+            [sys.executable, "-c", probe, "validate", target],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (pure.returncode, pure.stdout) == run("validate", target)[:2]
+    assert "duplicate key 'x'" in pure.stdout
