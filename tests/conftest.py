@@ -1,4 +1,7 @@
-"""Shared fixtures. No test may reach the network: only loopback connections are allowed."""
+"""Shared fixtures. No test may reach the network: only loopback connections are allowed.
+
+``fake_datadog`` (a started fake Datadog API with no entities) and ``github`` (a started
+fake GitHub API) are available to every test; plain helpers live in ``helpers.py``."""
 
 from __future__ import annotations
 
@@ -8,6 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fakes.datadog_api import fake_datadog_fixture
+from fakes.github_api import FakeGitHub, serve
+
+__all__ = ["fake_datadog_fixture"]  # the ``fake_datadog`` fixture, imported for pytest
 
 _real_connect = socket.socket.connect
 _real_create_connection = socket.create_connection
@@ -51,3 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """True when golden files should be rewritten instead of compared."""
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    """A fake GitHub API on 127.0.0.1 (repository octo/specs), stopped after the test."""
+    yield from serve(FakeGitHub())

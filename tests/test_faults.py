@@ -4,14 +4,13 @@ network can throw at it.
 
 Each case ends as the "Live state" issue says: recovered (exit 0, the whole state written),
 or exit 4 with a message that names the entity and the cause, and no file for what could not
-be read. ``main`` offers no way to inject the sleep and the clock, so ``live.read_live`` is
-wrapped to pass a virtual clock: no test waits for a real backoff.
+be read. Every run is on a virtual clock (``main``'s ``sleep`` and ``clock``): no test waits
+for a real backoff.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import socket
 import time
@@ -38,6 +37,7 @@ from fakes.datadog_api import (
     slow,
     truncated,
 )
+from helpers import run_cli
 
 from driftcheck import __version__, live
 from driftcheck.export import render_spec
@@ -54,20 +54,6 @@ BAD = "accounts"  # the entity each fault is aimed at; users always answers
 def fake() -> Iterator[FakeDatadog]:
     with running(connections={"users": USERS, "accounts": ACCOUNTS}) as server:
         yield server
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    """Every ``read_live`` that ``main`` makes runs on this virtual clock."""
-    virtual = VirtualTime()
-    original = live.read_live
-
-    def read_live(*args: Any, **kwargs: Any) -> Any:
-        kwargs.update(sleep=virtual.sleep, clock=virtual.clock)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(live, "read_live", read_live)
-    return virtual
 
 
 @pytest.fixture
@@ -92,8 +78,8 @@ class World:
 
 
 @pytest.fixture
-def world(fake: FakeDatadog, clock: VirtualTime, specs: Path, tmp_path: Path) -> World:
-    return World(fake, clock, specs, tmp_path)
+def world(fake: FakeDatadog, specs: Path, tmp_path: Path) -> World:
+    return World(fake, VirtualTime(), specs, tmp_path)
 
 
 @dataclass(frozen=True)
@@ -101,20 +87,14 @@ class Run:
     code: int
     out: str
     err: str
-    seconds: float
+    seconds: float  # of real time
 
 
-def run(fake: FakeDatadog, *argv: str) -> Run:
-    out, err = io.StringIO(), io.StringIO()
+def run(world: World, *argv: str, env: dict[str, str] | None = None) -> Run:
+    """``main`` against the world's fake (or ``env``), on the world's virtual clock."""
     started = time.monotonic()
-    code = main_(list(argv), out, err, fake.env())
-    return Run(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
-
-
-def main_(argv: list[str], out: io.StringIO, err: io.StringIO, env: dict[str, str]) -> int:
-    from driftcheck.cli import main
-
-    return main(argv, stdout=out, stderr=err, env=env, now=lambda: NOW)
+    code, out, err = run_cli(*argv, env=env or world.fake.env(), now=NOW, clock=world.clock)
+    return Run(code, out, err, time.monotonic() - started)
 
 
 # ------------------------------------------------------------ the three commands
@@ -237,7 +217,7 @@ def test_transient_faults_are_retried_until_everything_is_read(
 ) -> None:
     assert len(faults) < MAX_ATTEMPTS
     world.fake.fail(BAD, *faults)
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert_recovered(command, result, world.tmp)
     assert len(world.fake.requests_for(BAD)) == len(faults) + 1
     assert len(world.fake.requests_for("users")) == 1
@@ -267,9 +247,10 @@ def test_persistent_faults_end_in_exit_4_after_bounded_retries(
     command: Command, fault: Fault, causes: tuple[str, ...], world: World
 ) -> None:
     world.fake.fail_always(BAD, fault)
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert_unreadable(command, result, world.tmp, *causes)
     assert len(world.fake.requests_for(BAD)) == MAX_ATTEMPTS
+    assert len(world.clock.sleeps) >= MAX_ATTEMPTS - 1, "each retry waits, on the virtual clock"
     assert sum(world.clock.sleeps) < TIMEOUT
     assert result.seconds < 10
 
@@ -327,7 +308,7 @@ def test_answers_a_retry_cannot_fix_end_in_exit_4_at_once(
     command: Command, fault: Fault, causes: tuple[str, ...], world: World
 ) -> None:
     world.fake.fail_always(BAD, fault)
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert_unreadable(command, result, world.tmp, *causes)
     assert len(world.fake.requests_for(BAD)) == 1
     assert world.clock.sleeps == []
@@ -338,7 +319,7 @@ def test_a_rate_limit_reset_past_the_deadline_gives_up_without_waiting(
     command: Command, world: World
 ) -> None:
     world.fake.fail_always(BAD, rate_limited("3600"))
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert result.code == 4
     outcome = command.outcome(result, world.tmp)
     assert "HTTP 429" in outcome["errors"][BAD]
@@ -353,7 +334,7 @@ def test_a_rate_limit_reset_past_the_deadline_gives_up_without_waiting(
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMAND_IDS)
 def test_every_entity_failing_is_exit_4_and_never_empty(command: Command, world: World) -> None:
     world.fake.fail_always("*", server_error(503))
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert result.code == 4
     outcome = command.outcome(result, world.tmp)
     assert outcome["read"] == set()
@@ -370,7 +351,7 @@ def test_a_read_timeout_is_retried_and_recovers(
 ) -> None:
     monkeypatch.setattr(live, "READ_TIMEOUT", 0.05)
     world.fake.fail(BAD, slow(0.5))
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert_recovered(command, result, world.tmp)
     assert len(world.fake.requests_for(BAD)) == 2
 
@@ -381,7 +362,7 @@ def test_persistent_read_timeouts_end_in_exit_4(
 ) -> None:
     monkeypatch.setattr(live, "READ_TIMEOUT", 0.05)
     world.fake.fail_always(BAD, slow(0.3))
-    result = run(world.fake, *command.argv(world.specs, world.tmp))
+    result = run(world, *command.argv(world.specs, world.tmp))
     assert_unreadable(command, result, world.tmp, "no answer within 0.1 s", "after 5 attempts")
     assert len(world.fake.requests_for(BAD)) == MAX_ATTEMPTS
 
@@ -392,9 +373,7 @@ def test_a_refused_connection_is_exit_4_for_every_entity(command: Command, world
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**world.fake.env(), "DRIFTCHECK_API_URL": f"http://127.0.0.1:{port}"}
-    out, err = io.StringIO(), io.StringIO()
-    code = main_(command.argv(world.specs, world.tmp), out, err, env)
-    result = Run(code, out.getvalue(), err.getvalue(), 0.0)
+    result = run(world, *command.argv(world.specs, world.tmp), env=env)
     assert result.code == 4
     outcome = command.outcome(result, world.tmp)
     assert outcome["read"] == set()

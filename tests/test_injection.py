@@ -10,7 +10,6 @@ error text the API sends for an entity it refuses. Then ``check`` renders every 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -21,13 +20,10 @@ from typing import Any
 import pytest
 from fakes.datadog_api import FakeDatadog, error, running
 from fakes.github_api import FakeGitHub, serve
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from helpers import MD, Result, pull_request_env, run_cli, table_rows, walk
 
-from driftcheck.cli import main
 from driftcheck.yamlemit import scalar
 
-MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 OUR_HTML = re.compile(
     r"<!-- driftcheck:(report|comment key=[^<>\s]+|digest [0-9a-f]+) -->|"
     r"<details( open)?>|</details>|<summary>[0-9,]+ [a-z0-9, ]+</summary>"
@@ -57,13 +53,6 @@ HOSTILE = [
 
 
 @dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@dataclass
 class World:
     datadog: FakeDatadog
     github: FakeGitHub
@@ -72,9 +61,7 @@ class World:
     specs: Path
 
     def run(self, *argv: str) -> Result:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), stdout=out, stderr=err, env=self.env)
-        return Result(code, out.getvalue(), err.getvalue())
+        return run_cli(*argv, env=self.env)
 
 
 def spec_text(value: str) -> str:
@@ -157,18 +144,10 @@ def world(tmp_path: Path, hostile: tuple[str, str]) -> Iterator[World]:
     with running(connections={"users": live_connections(value)}) as datadog:
         datadog.fail_always("accounts", error(400, value, {"title": value, "detail": value}))
         for gh in serve(FakeGitHub()):
-            event = tmp_path / "event.json"
-            event.write_text(
-                json.dumps({"pull_request": {"number": 3, "head": {"sha": "c" * 40}}}),
-                encoding="utf-8",
-            )
             env = {
                 **datadog.env(),
                 "GITHUB_TOKEN": gh.token,
-                "GITHUB_EVENT_NAME": "pull_request",
-                "GITHUB_EVENT_PATH": str(event),
-                "GITHUB_REPOSITORY": gh.repository,
-                "GITHUB_API_URL": gh.url,
+                **pull_request_env(gh, tmp_path, number=3, sha="c" * 40),
                 "GITHUB_SERVER_URL": "https://github.com",
                 "GITHUB_SHA": "c" * 40,
                 "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
@@ -210,14 +189,6 @@ def assert_only_our_workflow_commands(text: str, expected: int) -> None:
         assert not re.search("%(?!25|0D|0A|3A|2C)", line), line  # only escapes use %
 
 
-def walk(tokens: list[Token]) -> list[Token]:
-    found = []
-    for token in tokens:
-        found.append(token)
-        found += walk(token.children or [])
-    return found
-
-
 def assert_inert_markdown(text: str, core: str) -> None:
     """Parsed, the Markdown holds our HTML only, our links only, no images, no mentions."""
     assert_no_terminal_control(text)
@@ -237,19 +208,6 @@ def assert_inert_markdown(text: str, core: str) -> None:
     assert core in shown
     for row in table_rows(text):
         assert len(row) in (6, 8), row  # the summary table and the item tables
-
-
-def table_rows(text: str) -> list[list[str]]:
-    """Every table row as the list of its cells' source."""
-    rows: list[list[str]] = []
-    in_row = False
-    for token in MD.parse(text):
-        if token.type in ("tr_open", "tr_close"):
-            in_row = token.type == "tr_open"
-            rows += [[]] if in_row else []
-        elif token.type == "inline" and in_row:
-            rows[-1].append(token.content)
-    return rows
 
 
 # ------------------------------------------------------------ check, every format
@@ -338,12 +296,11 @@ def test_validate_messages_show_spec_values_as_text(
     value, core = hostile
     spec = tmp_path / "users.yaml"
     spec.write_text(f"version: 1\nentities:\n  users:\n    {scalar(value)}: 1\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["validate", str(spec)], stdout=out, stderr=err, env={})
+    code, out, _ = run_cli("validate", str(spec))
     assert code == 3
-    assert core in out.getvalue()
-    assert_no_workflow_command(out.getvalue())
-    assert_no_terminal_control(out.getvalue())
+    assert core in out
+    assert_no_workflow_command(out)
+    assert_no_terminal_control(out)
 
 
 def test_the_pull_request_comment_is_inert(world: World, hostile: tuple[str, str]) -> None:

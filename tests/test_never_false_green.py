@@ -10,14 +10,12 @@ comes before any fatal fault and within the attempts allowed.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from fakes import VirtualTime
 from fakes.datadog_api import (
@@ -35,11 +33,11 @@ from fakes.datadog_api import (
     server_error,
     truncated,
 )
+from helpers import Result, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftcheck import __version__, live
-from driftcheck.cli import main
+from driftcheck import __version__
 from driftcheck.export import render_spec
 from driftcheck.retry import MAX_ATTEMPTS
 
@@ -104,16 +102,8 @@ def plans() -> st.SearchStrategy[Plan]:
 def world(
     plan: dict[str, Plan], entities: dict[str, list[dict[str, Any]]]
 ) -> Iterator[FakeDatadog]:
-    """A fake serving ``entities`` (changed where the plan says drift) with the plan's faults,
-    and every ``read_live`` of the CLI on a virtual clock."""
-    clock = VirtualTime()
-    original = live.read_live
-
-    def read_live(*args: Any, **kwargs: Any) -> Any:
-        kwargs.update(sleep=clock.sleep, clock=clock.clock)
-        return original(*args, **kwargs)
-
-    with running() as fake, mock.patch.object(live, "read_live", read_live):
+    """A fake serving ``entities`` (changed where the plan says drift) with the plan's faults."""
+    with running() as fake:
         for name, connections in entities.items():
             served = [dict(c) for c in connections]
             if plan[name].drifted:
@@ -123,12 +113,9 @@ def world(
         yield fake
 
 
-def run(fake: FakeDatadog, *argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        [*argv, "--timeout", "600"], stdout=out, stderr=err, env=fake.env(), now=lambda: NOW
-    )
-    return code, out.getvalue(), err.getvalue()
+def run(fake: FakeDatadog, *argv: str) -> Result:
+    """The CLI against ``fake``, on a virtual clock: no retry waits for real."""
+    return run_cli(*argv, "--timeout", "600", env=fake.env(), now=NOW, clock=VirtualTime())
 
 
 def spec_folder(tmp: Path) -> Path:

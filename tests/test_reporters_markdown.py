@@ -6,10 +6,9 @@ import re
 from typing import Any
 
 import pytest
+from helpers import MD, cell_text, table_rows, walk
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from test_reporters_samples import ATTACKS, EVIL, hostile, item, report, representative
 
 from driftcheck.escape import terminal
@@ -17,7 +16,6 @@ from driftcheck.model import Attribution, EntityError, EntityStatus
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.summary import show_value
 
-MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 OUR_HTML = re.compile(
     r"<!-- driftcheck:report -->|<details( open)?>|</details>|"
     r"<summary>[0-9,]+ [a-z0-9, ]+</summary>"
@@ -26,32 +24,6 @@ OUR_HTML = re.compile(
 
 def markdown(rep: Any = None, **options: Any) -> str:
     return render(rep or representative(), "markdown", RenderOptions(**options))
-
-
-def walk(tokens: list[Token]) -> list[Token]:
-    out = []
-    for token in tokens:
-        out.append(token)
-        out += walk(token.children or [])
-    return out
-
-
-def table_rows(text: str) -> list[list[Token]]:
-    """Every table row as the list of its cells' inline tokens."""
-    rows: list[list[Token]] = []
-    in_row = False
-    for token in MD.parse(text):
-        if token.type in ("tr_open", "tr_close"):
-            in_row = token.type == "tr_open"
-            rows += [[]] if in_row else []
-        elif token.type == "inline" and in_row:
-            rows[-1].append(token)
-    return rows
-
-
-def cell_text(cell: Token) -> str:
-    inline = walk(cell.children or [])
-    return "".join(t.content for t in inline if t.type in ("text", "code_inline"))
 
 
 def test_starts_with_the_hidden_marker_then_the_headline() -> None:

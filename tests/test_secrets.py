@@ -10,7 +10,6 @@ The last tests run the product as shipped against servers that echo the keys bac
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,10 +32,10 @@ from fakes.datadog_api import (
     truncated,
 )
 from fakes.github_api import FakeGitHub, serve
+from helpers import pull_request_env, run_cli
 
 import driftcheck.cli
 from driftcheck import github, live
-from driftcheck.cli import main
 from driftcheck.live import Credentials, read_live, resolve_target
 
 API_KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90"  # 32 hex digits, as Datadog's
@@ -60,11 +59,12 @@ class World:
     github: FakeGitHub
     tmp: Path
     env: dict[str, str]
+    clock: VirtualTime
 
     def run(self, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), stdout=out, stderr=err, env=env or self.env)
-        return code, out.getvalue() + err.getvalue()
+        """Exit code and everything printed, on the virtual clock."""
+        code, out, err = run_cli(*argv, env=env or self.env, clock=self.clock)
+        return code, out + err
 
     def files(self) -> str:
         """Everything driftcheck wrote, read back as text."""
@@ -73,25 +73,12 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    clock = VirtualTime()
-    original = live.read_live
-
-    def virtual_read_live(*args: Any, **kwargs: Any) -> Any:
-        kwargs.update(sleep=clock.sleep, clock=clock.clock)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(live, "read_live", virtual_read_live)
+def world(tmp_path: Path) -> Iterator[World]:
     users = [sample_connection(), sample_connection("crm", metadata={"owner": "sales"})]
     with running(
         api_key=API_KEY, app_key=APP_KEY, connections={"users": users, "accounts": []}
     ) as datadog:
         for gh in serve(FakeGitHub(token=TOKEN)):
-            event = tmp_path / "event.json"
-            event.write_text(
-                json.dumps({"pull_request": {"number": 7, "head": {"sha": "b" * 40}}}),
-                encoding="utf-8",
-            )
             env = {
                 "DD_API_KEY": API_KEY,
                 "DD_APP_KEY": APP_KEY,
@@ -99,10 +86,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
                 "DRIFTCHECK_API_URL": datadog.url,
                 "GITHUB_TOKEN": TOKEN,
                 "GITHUB_ACTIONS": "true",
-                "GITHUB_EVENT_NAME": "pull_request",
-                "GITHUB_EVENT_PATH": str(event),
-                "GITHUB_REPOSITORY": gh.repository,
-                "GITHUB_API_URL": gh.url,
+                **pull_request_env(gh, tmp_path, number=7, sha="b" * 40),
                 "GITHUB_SERVER_URL": "https://github.com",
                 "GITHUB_SHA": "b" * 40,
                 "GITHUB_STEP_SUMMARY": str(tmp_path / "out" / "summary.md"),
@@ -119,7 +103,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             (specs / "accounts.yaml").write_text(
                 "version: 1\nentities:\n  accounts:\n    connections: []\n", encoding="utf-8"
             )
-            yield World(datadog, gh, tmp_path, env)
+            yield World(datadog, gh, tmp_path, env, VirtualTime())
 
 
 def every_command(world: World, debug: bool) -> list[tuple[list[str], int, str]]:
