@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 from fakes import VirtualTime
-from fakes.datadog_api import FakeDatadog, fake_datadog_fixture, rate_limited
+from fakes.datadog_api import FakeDatadog, rate_limited
+from helpers import Result, run_cli
 
 from driftcheck.cli import main
-
-__all__ = ["fake_datadog_fixture"]  # the fixture, imported for pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "examples" / "specs"
@@ -23,10 +22,8 @@ SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 
 
-def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, env=env or {}, now=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+def run(*argv: str, env: dict[str, str] | None = None) -> Result:
+    return run_cli(*argv, env=env, now=NOW)
 
 
 def snapshot_without(tmp_path: Path, entity: str) -> Path:

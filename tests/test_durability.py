@@ -11,7 +11,6 @@ calling ``main``: no hook exists in the product for this.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import signal
@@ -25,9 +24,9 @@ from typing import Any
 
 import pytest
 from fakes.datadog_api import FakeDatadog, running, sample_connection
+from helpers import run_cli
 
 from driftcheck import files
-from driftcheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "examples" / "specs"
@@ -133,9 +132,9 @@ def listing(folder: Path) -> dict[str, str]:
 
 
 def run(fake: FakeDatadog, argv: list[str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdout=out, stderr=err, env=fake.env())
-    return code, err.getvalue()
+    """Exit code and stderr."""
+    code, _, err = run_cli(*argv, env=fake.env())
+    return code, err
 
 
 # ------------------------------------------------------------ failures Python sees

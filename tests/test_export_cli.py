@@ -4,12 +4,12 @@ round trip export -> validate -> check that a new user runs first."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
 
-from driftcheck.cli import main
+from helpers import Result, run_cli
+
 from driftcheck.model import EntityRead, LiveState
 from driftcheck.snapshot import write_snapshot
 
@@ -36,10 +36,8 @@ USERS = [
 ]
 
 
-def run(*argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, env=env or {}, now=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+def run(*argv: str, env: dict[str, str] | None = None) -> Result:
+    return run_cli(*argv, env=env, now=NOW)
 
 
 def snapshot(tmp_path: Path, **entities: list[Any]) -> str:

@@ -7,7 +7,6 @@ in wall-clock time. The deadlines are short (0.5 s); the bound allows generous s
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 import time
@@ -16,8 +15,7 @@ from pathlib import Path
 
 import pytest
 from fakes.datadog_api import FakeDatadog, held, rate_limited, running, sample_connection
-
-from driftcheck.cli import main
+from helpers import run_cli
 
 DEADLINE = 0.5
 SLACK = 3.0  # thread start-up and a loaded CI machine; the outage itself would last 5 s
@@ -38,10 +36,10 @@ def fake() -> Iterator[FakeDatadog]:
 
 
 def run(fake: FakeDatadog, *argv: str) -> tuple[int, str, str, float]:
-    out, err = io.StringIO(), io.StringIO()
+    """Exit code, stdout, stderr and the seconds it took on the real clock."""
     started = time.monotonic()
-    code = main([*argv, "--timeout", str(DEADLINE)], stdout=out, stderr=err, env=fake.env())
-    return code, out.getvalue(), err.getvalue(), time.monotonic() - started
+    code, out, err = run_cli(*argv, "--timeout", str(DEADLINE), env=fake.env())
+    return code, out, err, time.monotonic() - started
 
 
 @pytest.mark.parametrize("command", ["check", "snapshot", "export"])

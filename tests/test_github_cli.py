@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.github_api import FakeGitHub, serve
+from fakes.github_api import FakeGitHub
+from helpers import Result, pull_request_env, run_cli
 
-from driftcheck.cli import main
 from driftcheck.model import DriftItem, EntityStatus, Location, Report
 from driftcheck.reporters import render
 
@@ -18,22 +15,10 @@ PR = 12
 
 
 @pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    yield from serve(FakeGitHub())
-
-
-@pytest.fixture
 def env(github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(
-        json.dumps({"pull_request": {"number": PR, "head": {"sha": "a" * 40}}}), encoding="utf-8"
-    )
     return {
         "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": github.repository,
-        "GITHUB_API_URL": github.url,
+        **pull_request_env(github, tmp_path, number=PR, sha="a" * 40),
         "GITHUB_TOKEN": github.token,
         "GITHUB_WORKFLOW": "pre-merge",
         "GITHUB_JOB": "driftcheck",
@@ -67,10 +52,8 @@ def report(tmp_path: Path) -> str:
     return str(path)
 
 
-def run(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, env=env)
-    return code, out.getvalue(), err.getvalue()
+def run(env: dict[str, str], *argv: str) -> Result:
+    return run_cli(*argv, env=env)
 
 
 def test_comment_is_created_and_reported_on_stdout(

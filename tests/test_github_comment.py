@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fakes.github_api import FakeGitHub, serve
+from helpers import pull_request_env
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,21 +63,9 @@ def make_report(
 
 
 @pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    yield from serve(FakeGitHub())
-
-
-@pytest.fixture
 def env(github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(
-        json.dumps({"pull_request": {"number": PR, "head": {"sha": HEAD_SHA}}}), encoding="utf-8"
-    )
     return {
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": github.repository,
-        "GITHUB_API_URL": github.url,
+        **pull_request_env(github, tmp_path, number=PR, sha=HEAD_SHA),
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_TOKEN": github.token,
         "GITHUB_WORKFLOW": "driftcheck",

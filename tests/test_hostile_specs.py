@@ -9,7 +9,6 @@ pipes and symlink loops in spec folders) are spelt out.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -23,10 +22,9 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import Result, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from driftcheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
@@ -38,10 +36,8 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: .+")
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, env={})
-    return code, out.getvalue(), err.getvalue()
+def run(*argv: str) -> Result:
+    return run_cli(*argv)  # with an empty environment
 
 
 def assert_handled(path: Path) -> None:

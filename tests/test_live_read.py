@@ -16,7 +16,6 @@ from fakes.datadog_api import (
     APP_KEY,
     FakeDatadog,
     error,
-    fake_datadog_fixture,  # noqa: F401 -- provides the fake_datadog fixture
     html_page,
     raw,
     running,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -13,12 +12,11 @@ from fakes.datadog_api import (
     FakeDatadog,
     dropped,
     error,
-    fake_datadog_fixture,  # noqa: F401 -- provides the fake_datadog fixture
     rate_limited,
     raw,
 )
+from helpers import run_cli
 
-from driftcheck.cli import main
 from driftcheck.live import Credentials, read_live, redact_headers, resolve_target
 from driftcheck.model import LiveState
 
@@ -106,15 +104,11 @@ def test_redact_headers_masks_every_credential_like_header() -> None:
 def test_cli_debug_output_never_holds_the_keys(fake_datadog: FakeDatadog, tmp_path: Any) -> None:
     fake_datadog.set_connections("users", [])
     fake_datadog.set_connections("accounts", [])
-    out, err = io.StringIO(), io.StringIO()
-    code = main(
-        ["--debug", "snapshot", "-o", str(tmp_path / "live.json")],
-        stdout=out,
-        stderr=err,
-        env=fake_datadog.env(),
+    code, out, err = run_cli(
+        "--debug", "snapshot", "-o", str(tmp_path / "live.json"), env=fake_datadog.env()
     )
-    assert code == 0, err.getvalue()
-    assert "debug: GET " in err.getvalue()
-    assert "DD-API-KEY: ***" in err.getvalue()
-    assert_no_keys(out.getvalue() + err.getvalue())
+    assert code == 0, err
+    assert "debug: GET " in err
+    assert "DD-API-KEY: ***" in err
+    assert_no_keys(out + err)
     assert_no_keys((tmp_path / "live.json").read_text("utf-8"))

@@ -24,7 +24,6 @@ from fakes.datadog_api import (
     dropped,
     dropped_mid_body,
     error,
-    fake_datadog_fixture,  # noqa: F401 -- provides the fake_datadog fixture
     held,
     html_page,
     rate_limited,

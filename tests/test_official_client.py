@@ -21,7 +21,6 @@ from fakes.datadog_api import (
     API_KEY,
     APP_KEY,
     FakeDatadog,
-    fake_datadog_fixture,  # noqa: F401 -- provides the fake_datadog fixture
     rate_limited,
     sample_connection,
 )

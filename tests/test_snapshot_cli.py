@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 from fakes.datadog_api import (
     FakeDatadog,
-    fake_datadog_fixture,  # noqa: F401 -- provides the fake_datadog fixture
     sample_connection,
 )
+from helpers import Result, run_cli
 
-from driftcheck.cli import main
 from driftcheck.sites import SITES
 
 SPECS = Path(__file__).resolve().parent.parent / "examples" / "specs"
 
 
-def run(*argv: str, env: dict[str, str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, env=env)
-    return code, out.getvalue(), err.getvalue()
+def run(*argv: str, env: dict[str, str]) -> Result:
+    return run_cli(*argv, env=env)
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
-
-from driftcheck.cli import main
+from helpers import Result, run_cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "specs"
 
@@ -29,10 +27,8 @@ entities:
 """
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, env={})
-    return code, out.getvalue(), err.getvalue()
+def run(*argv: str) -> Result:
+    return run_cli(*argv)  # with an empty environment
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 import yaml
 from fakes.datadog_api import FakeDatadog, error, running, sample_connection
-from fakes.github_api import FakeGitHub, serve
+from fakes.github_api import FakeGitHub
+from helpers import pull_request_env
 
 from driftcheck.cli import main
 
@@ -138,11 +139,6 @@ def datadog() -> Iterator[FakeDatadog]:
         yield fake
 
 
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    yield from serve(FakeGitHub())
-
-
 def action_context(inputs: Mapping[str, str], runner: Runner, token: str) -> dict[str, str]:
     context = {
         f"inputs.{name}": str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()
@@ -178,21 +174,11 @@ def run_action(runner: Runner, inputs: Mapping[str, str], token: str = "unused")
 
 @pytest.fixture
 def pr_runner(tmp_path: Path, datadog: FakeDatadog, github: FakeGitHub) -> Runner:
-    event = tmp_path / "event.json"
-    event.write_text(
-        json.dumps({"pull_request": {"number": PR, "head": {"sha": "c" * 40}}}), encoding="utf-8"
-    )
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "users.yaml").write_text(SPEC, encoding="utf-8")
     runner = Runner(
         tmp_path,
-        {
-            **datadog.env(),
-            "GITHUB_EVENT_NAME": "pull_request",
-            "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_REPOSITORY": github.repository,
-            "GITHUB_API_URL": github.url,
-        },
+        {**datadog.env(), **pull_request_env(github, tmp_path, number=PR, sha="c" * 40)},
     )
     fake_venv(runner)
     return runner
