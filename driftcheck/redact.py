@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import IO
+from typing import Protocol
 
 #: Environment variables whose values must never be printed.
 SECRET_VARIABLES = ("DD_API_KEY", "DD_APP_KEY", "DD_APPLICATION_KEY", "GITHUB_TOKEN")
@@ -25,6 +25,14 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+class Writable(Protocol):
+    """What :class:`RedactingStream` wraps: a text stream (``isatty`` is optional)."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class RedactingStream:
     """A text stream wrapper that masks secrets in everything written through it.
 
@@ -32,7 +40,7 @@ class RedactingStream:
     makes sure an unexpected path (an exception text, a server echoing a header) cannot leak.
     """
 
-    def __init__(self, stream: IO[str], secrets: tuple[str, ...]) -> None:
+    def __init__(self, stream: Writable, secrets: tuple[str, ...]) -> None:
         self._stream = stream
         self._secrets = secrets
 

@@ -43,8 +43,8 @@ def main(
     """
     environ = dict(os.environ if env is None else env)
     secrets = secrets_from_env(environ)
-    out = RedactingStream(stdout or sys.stdout, secrets)
-    err = RedactingStream(stderr or sys.stderr, secrets)
+    sinks = (_Sink(stdout or sys.stdout), _Sink(stderr or sys.stderr))
+    out, err = (RedactingStream(sink, secrets) for sink in sinks)
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     try:
@@ -81,6 +81,49 @@ def main(
     finally:
         out.flush()
         err.flush()
+        for sink, given in zip(sinks, (stdout, stderr), strict=True):
+            if sink.broken and given is None and sink.stream is not None:
+                _quiet_at_exit(sink.stream)
+
+
+class _Sink:
+    """A stream whose reader may go away: ``driftcheck check | head -1`` closes the pipe,
+    ``>&-`` closes stdout (then Python's stream is None). Writes to a reader that is gone
+    are dropped, so the command still ends with its own exit code, not an internal error.
+    """
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        self.stream = stream
+        self.broken = stream is None
+
+    def write(self, text: str) -> int:
+        self._guard(lambda stream: stream.write(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._guard(lambda stream: stream.flush())
+
+    def isatty(self) -> bool:
+        return self.stream is not None and not self.broken and self.stream.isatty()
+
+    def _guard(self, action: Callable[[IO[str]], object]) -> None:
+        if self.stream is None or self.broken:
+            return
+        try:
+            action(self.stream)
+        except BrokenPipeError:
+            self.broken = True
+
+
+def _quiet_at_exit(stream: IO[str]) -> None:
+    """Point a broken standard stream at /dev/null: the interpreter flushes it once more
+    at exit, and would print 'Exception ignored ... BrokenPipeError' for what it still holds."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
 
 
 @contextlib.contextmanager
