@@ -208,7 +208,7 @@ def test_a_whole_write_replaces_the_file_and_leaves_nothing_else(
 ) -> None:
     seed(world.tmp, output)
     got, err = run(world.fake, output.argv(world.tmp))
-    assert got in (0, 2), err
+    assert got == (2 if output.argv(world.tmp)[0] == "check" else 0), err  # the example drifts
     after = listing(world.tmp)
     assert sorted(after) == sorted(output.targets)
     for name in output.targets:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_reporters_samples import hostile, item, report, representative
+from test_reporters_samples import carrying, hostile, item, report, representative
 
 from driftcheck.errors import OutputError
-from driftcheck.model import Attribution, EntityError, EntityStatus
+from driftcheck.model import EntityError, EntityStatus
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.github import STEP_SUMMARY_LIMIT, append_step_summary
 
@@ -153,17 +153,5 @@ def test_a_leading_dot_slash_is_dropped_from_the_file() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40))
 def test_any_value_gives_one_well_formed_command_per_item(value: str) -> None:
-    items = (
-        item(
-            "changed",
-            connection=value,
-            attribute=value,
-            expected=value,
-            actual=value,
-            file=value,
-            attribution=Attribution(updated_by=value),
-        ),
-        item("unexpected", "warning", field=value, actual=value, file=value),
-    )
-    parsed = commands(github(report(items, errors=(EntityError(value, value),))))
+    parsed = commands(github(carrying(value)))
     assert [level for level, _, _ in parsed] == ["error", "error", "warning"]

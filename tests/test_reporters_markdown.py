@@ -9,10 +9,18 @@ import pytest
 from helpers import MD, cell_text, table_rows, walk
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_reporters_samples import ATTACKS, EVIL, hostile, item, report, representative
+from test_reporters_samples import (
+    ATTACKS,
+    EVIL,
+    carrying,
+    hostile,
+    item,
+    report,
+    representative,
+)
 
 from driftcheck.escape import terminal
-from driftcheck.model import Attribution, EntityError, EntityStatus
+from driftcheck.model import EntityStatus
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.summary import show_value
 
@@ -161,20 +169,7 @@ def test_a_small_report_is_not_cut() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40))
 def test_any_value_stays_in_its_cell_and_adds_no_html(value: str) -> None:
-    items = (
-        item(
-            "changed",
-            connection=value,
-            attribute=value,
-            expected=value,
-            actual=value,
-            file=value,
-            attribution=Attribution(updated_by=value),
-            reason=value,
-        ),
-        item("unexpected", "warning", field=value, actual=value, file=value),
-    )
-    text = markdown(report(items, errors=(EntityError(value, value),)))
+    text = markdown(carrying(value))
     for token in walk(MD.parse(text)):
         if token.type in ("html_inline", "html_block"):
             assert all(OUR_HTML.fullmatch(line) for line in token.content.splitlines())

@@ -242,6 +242,25 @@ def hostile() -> Report:
     )
 
 
+def carrying(value: str) -> Report:
+    """A changed error and an unexpected warning with ``value`` in every text they show, and
+    an unreadable entity named and explained by ``value`` (for property tests)."""
+    items = (
+        item(
+            "changed",
+            connection=value,
+            attribute=value,
+            expected=value,
+            actual=value,
+            file=value,
+            attribution=Attribution(updated_by=value),
+            reason=value,
+        ),
+        item("unexpected", "warning", field=value, actual=value, file=value),
+    )
+    return report(items, errors=(EntityError(value, value),))
+
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
