@@ -59,3 +59,29 @@ def test_a_pipe_closed_before_the_report_is_written_is_quiet() -> None:
         code = process.wait(timeout=60)
     assert "internal error" not in err and "Broken pipe" not in err, err
     assert code == 2
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, env={}, now=lambda: NOW)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_output_and_report_json_on_one_file_is_a_usage_error(tmp_path: Path) -> None:
+    same = tmp_path / "report.json"
+    code, _, err = _run(*CHECK, "--output", str(same), "--report-json", str(same))
+    assert code == 1
+    assert "--output and --report-json name the same file" in err
+    assert not same.exists()  # refused before anything was written
+
+
+def test_report_files_through_different_spellings_of_one_path(tmp_path: Path) -> None:
+    code, _, err = _run(
+        *CHECK,
+        "--report-markdown",
+        str(tmp_path / "r.md"),
+        "--output",
+        str(tmp_path / "sub" / ".." / "r.md"),
+    )
+    assert code == 1
+    assert "--output and --report-markdown name the same file" in err

@@ -11,6 +11,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from driftcheck.errors import SpecInvalid, UsageError
@@ -109,6 +110,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> ExitCode:
     from driftcheck.check import run_check, select_entities
     from driftcheck.exitcodes import decide
 
+    _refuse_shared_outputs(args)
     spec = _load_or_explain(args.paths, ctx)
     entities = select_entities(spec, args.entity)
     if not args.live_snapshot:
@@ -118,6 +120,22 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> ExitCode:
     fmt = args.format or ("github" if ctx.env.get("GITHUB_ACTIONS") == "true" else "text")
     _emit_reports(args, ctx, report, fmt)
     return decide(report, report_only=args.report_only)
+
+
+def _refuse_shared_outputs(args: argparse.Namespace) -> None:
+    """Two outputs written to one file would leave only the last: refuse before any work."""
+    seen: dict[Path, str] = {}
+    for option in ("--output", "--report-json", "--report-markdown"):
+        value = getattr(args, option[2:].replace("-", "_"))
+        if not value:
+            continue
+        path = Path(value).resolve()
+        if path in seen:
+            raise UsageError(
+                f"{seen[path]} and {option} name the same file {_safe(value)}: "
+                "give each output a file of its own"
+            )
+        seen[path] = option
 
 
 def _emit_reports(args: argparse.Namespace, ctx: Context, report: Report, fmt: str) -> None:
