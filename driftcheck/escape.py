@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-# C0 controls, DEL, C1 controls, the Unicode bidi/format controls that can reorder text, and
-# lone surrogates (they cannot be encoded as UTF-8: writing them would crash the output).
+# C0 controls, DEL, C1 controls, the Unicode line and paragraph separators (a log viewer or a
+# line splitter may start a new line at them), the bidi/format controls that can reorder text,
+# and lone surrogates (they cannot be encoded as UTF-8: writing them would crash the output).
 _CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
@@ -67,7 +68,8 @@ def workflow_property(text: str) -> str:
 
 
 _CONTROL_NO_NL = re.compile(
-    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff]"
 )
 
 
