@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
@@ -23,7 +22,6 @@ KNOWN_ATTRIBUTES = (
     "description",
     "groups",
 )
-_FIELD_ATTRIBUTE = re.compile(r"^fields\[(?P<id>.*?)\]\.(?P<attr>.+)$")
 
 
 def split_expired(
@@ -58,10 +56,10 @@ def apply(items: Iterable[DriftItem], rules: Sequence[IgnoreRule]) -> list[Drift
 
 def relative_attribute(item: DriftItem) -> str | None:
     """The item's attribute below its connection or field ('description', 'metadata.owner')."""
-    if item.attribute is None:
-        return None
-    found = _FIELD_ATTRIBUTE.match(item.attribute)
-    return found.group("attr") if found and item.field is not None else item.attribute
+    if item.attribute is None or item.field is None:
+        return item.attribute
+    # The field id is known: cut it off as a whole (ids are free text, "]." included).
+    return item.attribute.removeprefix(f"fields[{item.field}].")
 
 
 def matches(rule: IgnoreRule, item: DriftItem) -> bool:
