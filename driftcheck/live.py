@@ -10,12 +10,12 @@ in a message or a debug log line.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -88,16 +88,53 @@ def read_live(
         sleep=sleep,
         log=_SafeLog(log, credentials),
     )
-    pool = ThreadPoolExecutor(
-        max_workers=max(1, min(workers, len(wanted))), thread_name_prefix="driftcheck-read"
-    )
     try:
-        reads = list(pool.map(reader.read, wanted))
+        reads = _in_parallel(reader, wanted, workers)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         if session is None:
             http.close()
     return LiveState(site=target.site, read_at=read_at, entities={r.entity: r for r in reads})
+
+
+def _in_parallel(reader: _Reader, wanted: Sequence[str], workers: int) -> list[EntityRead]:
+    """Every entity read by at most ``workers`` threads, in the order of ``wanted``.
+
+    The threads are daemons and the wait for them can be interrupted: on ^C the reader stops
+    starting requests and the interrupt goes up at once, instead of after the requests in
+    flight and their retries (up to the whole --timeout). A bug in a worker is raised here.
+    """
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for entity in wanted:
+        todo.put(entity)
+    done: dict[str, EntityRead] = {}
+    crashed: list[BaseException] = []
+
+    def work() -> None:
+        while not reader.stop.is_set():
+            try:
+                entity = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done[entity] = reader.read(entity)
+            except BaseException as exc:  # handed to the waiting thread, which raises it
+                crashed.append(exc)
+                reader.stop.set()
+
+    threads = [
+        threading.Thread(target=work, name=f"driftcheck-read-{n}", daemon=True)
+        for n in range(max(1, min(workers, len(wanted))))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        reader.stop.set()  # after ^C: no new request, no retry
+    if crashed:
+        raise crashed[0]
+    return [done[entity] for entity in wanted]
 
 
 def _new_session(workers: int) -> requests.Session:
@@ -148,6 +185,7 @@ class _Reader:
     gate: RateGate
     sleep: Callable[[float], None]
     log: _SafeLog
+    stop: threading.Event = field(default_factory=threading.Event)  # set on ^C or a crash
 
     def __post_init__(self) -> None:
         host = urlsplit(self.target.base_url).hostname or ""
@@ -174,6 +212,8 @@ class _Reader:
     def _fetch(self, entity: str) -> tuple[Mapping[str, Any], ...]:
         last: Answer | None = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            if self.stop.is_set():
+                raise GiveUp(last or Answer.interrupted(), attempt - 1)
             if not self.gate.wait(self.deadline):
                 raise GiveUp(
                     last or Answer.rate_limited_elsewhere(),

@@ -46,6 +46,10 @@ class Answer:
         )
 
     @classmethod
+    def interrupted(cls) -> Answer:
+        return cls(None, "not sent: the read was interrupted", "Run the command again")
+
+    @classmethod
     def no_time(cls) -> Answer:
         return cls(
             None,
