@@ -85,3 +85,19 @@ def test_report_files_through_different_spellings_of_one_path(tmp_path: Path) ->
     )
     assert code == 1
     assert "--output and --report-markdown name the same file" in err
+
+
+def test_site_flag_beats_an_api_url_from_the_environment() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    env = {"DRIFTCHECK_API_URL": "ftp://proxy.invalid"}  # used, it would be a usage error
+    code = main(["check", str(SPECS), "--site", "datadoghq.eu"], stdout=out, stderr=err, env=env)
+    assert "missing Datadog credentials" in err.getvalue()  # the site was taken; keys next
+    assert code == 4
+
+
+def test_api_url_from_the_environment_applies_without_a_flag() -> None:
+    err = io.StringIO()
+    env = {"DRIFTCHECK_API_URL": "ftp://proxy.invalid", "DD_SITE": "datadoghq.eu"}
+    code = main(["check", str(SPECS)], stdout=io.StringIO(), stderr=err, env=env)
+    assert "--api-url 'ftp://proxy.invalid' must be an https:// URL" in err.getvalue()
+    assert code == 1

@@ -98,11 +98,14 @@ def _read_live(args: argparse.Namespace, ctx: Context, entities: tuple[str, ...]
 
 
 def _target(args: argparse.Namespace, ctx: Context) -> Target:
+    """Where to read: --site or --api-url when given (a flag beats the environment), else
+    $DRIFTCHECK_API_URL, else $DD_SITE, else datadoghq.com."""
     from driftcheck.live import resolve_target
 
+    if args.site or args.api_url:
+        return resolve_target(site=args.site or None, api_url=args.api_url or None)
     return resolve_target(
-        site=args.site or ctx.env.get("DD_SITE") or None,
-        api_url=args.api_url or ctx.env.get("DRIFTCHECK_API_URL") or None,
+        site=ctx.env.get("DD_SITE") or None, api_url=ctx.env.get("DRIFTCHECK_API_URL") or None
     )
 
 
