@@ -1,20 +1,26 @@
-"""Plain helpers shared by the test modules: run the CLI in-process, set up the environment
-of a GitHub pull-request job, and read Markdown the way GitHub parses it."""
+"""Plain helpers shared by the test modules: run the CLI in-process, write spec folders and
+snapshots, set up the environment of a GitHub pull-request job, and read Markdown the way
+GitHub parses it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from fakes import VirtualTime
 from fakes.github_api import FakeGitHub
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from driftcheck import __version__
 from driftcheck.cli import main
+from driftcheck.export import render_spec
+from driftcheck.model import EntityRead, LiveState
+from driftcheck.snapshot import write_snapshot
 
 
 class Result(NamedTuple):
@@ -46,6 +52,28 @@ def run_cli(
         **({} if clock is None else {"sleep": clock.sleep, "clock": clock.clock}),
     )
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def write_exported_specs(folder: Path, entities: Mapping[str, Sequence[dict[str, Any]]]) -> Path:
+    """``folder`` (created) holding ``<entity>.yaml`` as ``export`` writes it for each entity's
+    connections: checked against that same live state, it is in sync."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entity, connections in entities.items():
+        text = render_spec(entity, list(connections), site="s", read_at="t", version=__version__)
+        (folder / f"{entity}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def write_live_snapshot(
+    path: Path,
+    entities: Mapping[str, Sequence[dict[str, Any]]],
+    site: str = "datadoghq.com",
+    read_at: str = "2026-11-29T21:40:58Z",
+) -> str:
+    """A snapshot file at ``path`` of a live state where each entity holds ``connections``."""
+    reads = {name: EntityRead(name, tuple(conns)) for name, conns in entities.items()}
+    write_snapshot(LiveState(site, read_at, reads), str(path))
+    return str(path)
 
 
 def pull_request_env(github: FakeGitHub, folder: Path, number: int, sha: str) -> dict[str, str]:

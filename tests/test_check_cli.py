@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fakes import VirtualTime
 from fakes.datadog_api import FakeDatadog, rate_limited
-from helpers import Result, run_cli
+from helpers import Result, run_cli, write_live_snapshot
 
 from driftcheck.cli import main
 
@@ -68,8 +68,6 @@ def test_readme_quickstart_shows_every_kind_of_drift() -> None:
 
 
 def test_in_sync_exits_0_with_warnings_allowed(tmp_path: Path) -> None:
-    from driftcheck.model import EntityRead, LiveState
-    from driftcheck.snapshot import write_snapshot
 
     spec = tmp_path / "users.yaml"
     spec.write_text(
@@ -81,12 +79,8 @@ def test_in_sync_exits_0_with_warnings_allowed(tmp_path: Path) -> None:
         {"id": "crm", "type": "ref_table", "join": {"attribute": "a", "type": "email"}},
         {"id": "extra", "type": "ref_table", "join": {"attribute": "a", "type": "email"}},
     )
-    snap = tmp_path / "snap.json"
-    write_snapshot(
-        LiveState("datadoghq.com", "2026-11-29T12:00:00Z", {"users": EntityRead("users", live)}),
-        str(snap),
-    )
-    code, report = json_report("check", str(spec), "--live-snapshot", str(snap))
+    snap = write_live_snapshot(tmp_path / "snap.json", {"users": live})
+    code, report = json_report("check", str(spec), "--live-snapshot", snap)
     assert code == 0
     assert report["status"] == "in_sync"
     assert [(i["kind"], i["severity"]) for i in report["drift"]] == [("unexpected", "warning")]

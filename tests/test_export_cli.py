@@ -8,10 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import Result, run_cli
-
-from driftcheck.model import EntityRead, LiveState
-from driftcheck.snapshot import write_snapshot
+from helpers import Result, run_cli, write_live_snapshot
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 USERS = [
@@ -41,10 +38,7 @@ def run(*argv: str, env: dict[str, str] | None = None) -> Result:
 
 
 def snapshot(tmp_path: Path, **entities: list[Any]) -> str:
-    reads = {name: EntityRead(name, tuple(conns)) for name, conns in entities.items()}
-    path = tmp_path / "live.json"
-    write_snapshot(LiveState("datadoghq.eu", "2026-11-29T21:40:58Z", reads), str(path))
-    return str(path)
+    return write_live_snapshot(tmp_path / "live.json", entities, site="datadoghq.eu")
 
 
 def test_export_then_validate_then_check_is_green(tmp_path: Path) -> None:

@@ -37,10 +37,9 @@ from fakes.datadog_api import (
     slow,
     truncated,
 )
-from helpers import run_cli
+from helpers import run_cli, write_exported_specs
 
-from driftcheck import __version__, live
-from driftcheck.export import render_spec
+from driftcheck import live
 from driftcheck.retry import MAX_ATTEMPTS
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -59,12 +58,7 @@ def fake() -> Iterator[FakeDatadog]:
 @pytest.fixture
 def specs(tmp_path: Path) -> Path:
     """Spec files that match the fake's state exactly: a full read checks clean."""
-    folder = tmp_path / "specs"
-    folder.mkdir()
-    for entity, connections in (("users", USERS), ("accounts", ACCOUNTS)):
-        text = render_spec(entity, connections, site="fake", read_at="now", version=__version__)
-        (folder / f"{entity}.yaml").write_text(text, encoding="utf-8")
-    return folder
+    return write_exported_specs(tmp_path / "specs", {"users": USERS, "accounts": ACCOUNTS})
 
 
 @dataclass(frozen=True)

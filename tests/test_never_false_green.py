@@ -33,12 +33,10 @@ from fakes.datadog_api import (
     server_error,
     truncated,
 )
-from helpers import Result, run_cli
+from helpers import Result, run_cli, write_exported_specs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftcheck import __version__
-from driftcheck.export import render_spec
 from driftcheck.retry import MAX_ATTEMPTS
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -120,12 +118,7 @@ def run(fake: FakeDatadog, *argv: str) -> Result:
 
 def spec_folder(tmp: Path) -> Path:
     folder = tmp / "specs"
-    if not folder.exists():
-        folder.mkdir()
-        for entity, connections in LIVE.items():
-            text = render_spec(entity, connections, site="s", read_at="t", version=__version__)
-            (folder / f"{entity}.yaml").write_text(text, encoding="utf-8")
-    return folder
+    return folder if folder.exists() else write_exported_specs(folder, LIVE)
 
 
 @SETTINGS
