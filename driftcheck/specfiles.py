@@ -1,0 +1,147 @@
+"""Finding and reading spec files: which files a path names, and one file as a marked YAML
+document, refusing anything that is not a small regular UTF-8 text file inside the folder
+it was found in. Every refusal is a Problem at a precise place, never an exception."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from driftcheck import yamlpos
+from driftcheck.model import Location, Problem
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def find_spec_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
+    """Spec files named by ``paths``: files as given, directories searched recursively for
+    ``*.yaml``/``*.yml`` (hidden folders skipped, symlinked folders not followed), sorted."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(_walk(path))
+            if not inside:
+                problems.append(
+                    file_problem(raw, "directory holds no spec files (*.yaml or *.yml)")
+                )
+            outside = [p for p in inside if _leaves(path, p)]
+            problems.extend(
+                file_problem(
+                    str(p),
+                    f"symbolic link to a file outside {raw}: refused (a spec "
+                    "folder must not make driftcheck read other files)",
+                )
+                for p in outside
+            )
+            found.extend(p for p in inside if p not in outside)
+        elif path.is_file():
+            found.append(path)
+        elif path.exists():
+            problems.append(file_problem(raw, "not a regular file or directory"))
+        else:
+            problems.append(file_problem(raw, "no such file or directory"))
+    unique = list(dict.fromkeys(found))
+    return unique, problems
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.endswith(SPEC_SUFFIXES) and not name.startswith("."):
+                yield Path(folder) / name
+
+
+def _leaves(root: Path, path: Path) -> bool:
+    """Whether a symbolic link found in ``root`` points outside it (a pull request can add
+    one to /etc/... or a runner's credentials; never read those)."""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop: reading it reports the problem at its place
+        return False
+
+
+def file_problem(file: str, message: str, mark: yamlpos.Mark = (0, 0)) -> Problem:
+    return Problem(Location(str(file), mark[0], mark[1]), message)
+
+
+def read_document(path: Path) -> tuple[Any, list[Problem]]:
+    """Load one file; on failure return no document and the reason, with its position."""
+    name = str(path)
+    try:
+        data = _read_bytes(path)
+    except OSError as exc:
+        return None, [file_problem(name, f"cannot read: {exc.strerror or exc}")]
+    if isinstance(data, str):
+        return None, [file_problem(name, data)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [
+            file_problem(
+                name,
+                "not UTF-8 text: byte "
+                f"0x{data[exc.start]:02x} cannot be decoded; save the file "
+                "as UTF-8",
+                _offset_mark(data, exc.start),
+            )
+        ]
+    if "\x00" in text:
+        return None, [
+            file_problem(
+                name,
+                "NUL byte in the file: a spec is text; remove it",
+                _text_mark(text, text.index("\x00")),
+            )
+        ]
+    try:
+        document = yamlpos.load(text)
+    except yamlpos.YamlProblem as exc:
+        return None, [file_problem(name, exc.message, exc.mark)]
+    if document is None:
+        return None, [file_problem(name, "file is empty: a spec starts with 'version: 1'", (1, 1))]
+    if not isinstance(document, dict):
+        kind = "a list" if isinstance(document, list) else "a single value"
+        return None, [
+            file_problem(
+                name,
+                f"the top level must be a mapping starting with 'version: 1', not {kind}",
+                (1, 1),
+            )
+        ]
+    return document, []
+
+
+def _read_bytes(path: Path) -> bytes | str:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or why it is refused.
+
+    A spec symlinked to a device or a pipe (``/dev/zero``, a FIFO) is refused before any
+    read: it could block for ever or never end. The read is bounded whatever stat said.
+    """
+    too_large = f"file is larger than {MAX_FILE_BYTES >> 20} MiB; split the spec over several files"
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file (a device, pipe or socket): a spec is a text file"
+        if os.fstat(fd).st_size > MAX_FILE_BYTES:
+            return too_large
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return too_large if len(data) > MAX_FILE_BYTES else data
+
+
+def _offset_mark(data: bytes, offset: int) -> yamlpos.Mark:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return (data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _text_mark(text: str, offset: int) -> yamlpos.Mark:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return (text.count("\n", 0, offset) + 1, offset - line_start + 1)
