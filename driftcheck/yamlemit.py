@@ -180,6 +180,3 @@ def plain_data(value: Any) -> Any:
     if isinstance(value, list):
         return [plain_data(item) for item in value]
     return value
-
-
-# ---------------------------------------------------------------- live state -> entries
