@@ -282,8 +282,8 @@ def bench_diff(res: Results, data: Dataset, runs: int, naive_runs: int, label: s
 
     from driftcheck.check import run_check
     from driftcheck.diff import diff_entity
-    from driftcheck.snapshot import read_snapshot
-    from driftcheck.spec import load_specs
+    from driftcheck.live.snapshot import read_snapshot
+    from driftcheck.spec.load import load_specs
 
     spec = load_specs([str(data.root / "specs")])
     live = read_snapshot(str(data.snapshot), list(spec.entities))
@@ -397,7 +397,7 @@ def bench_startup(res: Results, small: Dataset, runs: int) -> None:
 
 def bench_live(res: Results, runs: int, work: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from driftcheck.live import Credentials, read_live, resolve_target
+    from driftcheck.live.client import Credentials, read_live, resolve_target
     from tests.fakes.datadog_api import running, sample_connection
 
     connections = {

@@ -6,7 +6,7 @@ noise that must *not* be reported (server-managed attributes, live-only optional
 groups in another order), shuffled order on both sides, and a deterministic seed.
 
 The spec side is written as block-style YAML like a real repository (several files per
-entity); the live side goes through ``driftcheck.snapshot.write_snapshot``. ``expected.json``
+entity); the live side goes through ``driftcheck.live.snapshot.write_snapshot``. ``expected.json``
 records how many drift items of each kind a correct check reports, so a fast wrong answer
 cannot pass the benchmark.
 
@@ -297,8 +297,8 @@ def generate(
 
     ``connections`` is per entity; ``drift`` is the share of fields that become a drift item.
     """
+    from driftcheck.live.snapshot import write_snapshot
     from driftcheck.model import EntityRead, LiveState
-    from driftcheck.snapshot import write_snapshot
 
     if not 1 <= entities <= len(ENTITIES):
         raise ValueError(f"entities: 1 or 2 (the spec schema knows {', '.join(ENTITIES)})")

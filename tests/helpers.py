@@ -18,9 +18,9 @@ from markdown_it.token import Token
 
 from driftcheck import __version__
 from driftcheck.cli import main
-from driftcheck.export import render_spec
+from driftcheck.export.exporter import render_spec
+from driftcheck.live.snapshot import write_snapshot
 from driftcheck.model import EntityRead, LiveState
-from driftcheck.snapshot import write_snapshot
 
 
 class Result(NamedTuple):

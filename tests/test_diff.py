@@ -13,7 +13,7 @@ import pytest
 
 from driftcheck.check import run_check
 from driftcheck.model import EntityRead, LiveState, Report
-from driftcheck.spec import load_specs
+from driftcheck.spec.load import load_specs
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 

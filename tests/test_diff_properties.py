@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from driftcheck.check import run_check
-from driftcheck.export import render_spec
+from driftcheck.export.exporter import render_spec
+from driftcheck.export.yaml_emitter import scalar
 from driftcheck.model import DriftItem, EntityRead, LiveState, Report
-from driftcheck.spec import load_specs
-from driftcheck.yamlemit import scalar
+from driftcheck.spec.load import load_specs
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 ENTITIES = ("users", "accounts")

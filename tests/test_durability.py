@@ -2,7 +2,7 @@
 intact and nothing partial or temporary beside it.
 
 The write fails (the disk fills in the middle of a write, fsync or the rename fails, ^C)
-in-process through ``main``, on both ways ``files.write_atomic`` writes (an unnamed
+in-process through ``main``, on both ways ``atomic.write_atomic`` writes (an unnamed
 O_TMPFILE file, or a named temporary file where the system has none); or the process is
 killed with SIGKILL in the middle of the write, in a subprocess that patches ``os`` before
 calling ``main``: no hook exists in the product for this.
@@ -26,7 +26,7 @@ import pytest
 from fakes.datadog_api import FakeDatadog, running, sample_connection
 from helpers import run_cli
 
-from driftcheck import files
+from driftcheck import atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "examples" / "specs"
@@ -57,9 +57,9 @@ def world(
 ) -> World:
     """Both ways of writing: an unnamed O_TMPFILE file, or a named temporary file."""
     if request.param:
-        monkeypatch.setattr(files, "_open_unnamed", lambda directory: None)
+        monkeypatch.setattr(atomic, "_open_unnamed", lambda directory: None)
     elif sys.platform == "linux":  # the unnamed way is really taken here
-        fd = files._open_unnamed(tmp_path)
+        fd = atomic._open_unnamed(tmp_path)
         assert fd is not None
         os.close(fd)
     return World(fake, tmp_path, monkeypatch)
@@ -241,8 +241,8 @@ def test_a_file_created_meanwhile_is_never_clobbered_without_force(
         real(*args, **kwargs)
 
     monkeypatch.setattr(os, "link", link)
-    with pytest.raises(files.OutputError, match="file exists"):
-        files.write_atomic(target, "new\n", overwrite=False)
+    with pytest.raises(atomic.OutputError, match="file exists"):
+        atomic.write_atomic(target, "new\n", overwrite=False)
     monkeypatch.undo()
     assert listing(tmp_path) == {"users.yaml": OLD}
 

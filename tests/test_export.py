@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from driftcheck.check import run_check
 from driftcheck.errors import OutputError
-from driftcheck.export import ExportResult, UnexportableState, export_specs, render_spec
+from driftcheck.export.exporter import ExportResult, UnexportableState, export_specs, render_spec
 from driftcheck.model import EntityRead, LiveState
-from driftcheck.schema import SPEC_SCHEMA, schema_text
-from driftcheck.spec import load_specs
+from driftcheck.spec.load import load_specs
+from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOAD = Path("/work/shared/reference/payloads/ListConnectionsResponse_200.json")
@@ -333,7 +333,7 @@ def test_an_output_directory_that_is_a_file_is_an_output_error(tmp_path: Path) -
 
 
 def test_round_trip_of_the_example_snapshot(tmp_path: Path) -> None:
-    from driftcheck.snapshot import read_snapshot
+    from driftcheck.live.snapshot import read_snapshot
 
     snapshot = ROOT / "examples" / "live-snapshot.json"
     if not snapshot.exists():

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from driftcheck.export import render_spec
-from driftcheck.yamlemit import scalar
+from driftcheck.export.exporter import render_spec
+from driftcheck.export.yaml_emitter import scalar
 
 LOADERS = [yaml.CSafeLoader, yaml.SafeLoader]  # libyaml, and the pure-Python fallback
 

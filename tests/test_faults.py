@@ -39,7 +39,7 @@ from fakes.datadog_api import (
 )
 from helpers import run_cli, write_exported_specs
 
-from driftcheck import live
+from driftcheck.live import client as live
 from driftcheck.retry import MAX_ATTEMPTS
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)

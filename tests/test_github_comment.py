@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from driftcheck.errors import UsageError
-from driftcheck.github import (
+from driftcheck.github.comment import (
     MAX_BODY,
     CommentOutcome,
     link_base_from_env,

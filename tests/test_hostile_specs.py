@@ -322,7 +322,7 @@ def test_known_attacks_are_refused_fast_with_the_place(content: str | bytes, nee
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
-    from driftcheck.specfiles import MAX_FILE_BYTES
+    from driftcheck.spec.files import MAX_FILE_BYTES
 
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:  # sparse: nothing is written to the disk

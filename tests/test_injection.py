@@ -22,7 +22,7 @@ from fakes.datadog_api import FakeDatadog, error, running
 from fakes.github_api import FakeGitHub, serve
 from helpers import MD, Result, pull_request_env, run_cli, table_rows, walk
 
-from driftcheck.yamlemit import scalar
+from driftcheck.export.yaml_emitter import scalar
 
 OUR_HTML = re.compile(
     r"<!-- driftcheck:(report|comment key=[^<>\s]+|digest [0-9a-f]+) -->|"

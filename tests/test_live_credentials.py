@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from driftcheck.errors import LiveReadError
-from driftcheck.live import Credentials, credentials_from_env
+from driftcheck.live.client import Credentials, credentials_from_env
 
 API = "0123456789abcdef0123456789abcdef"
 APP = "fedcba9876543210fedcba9876543210fedcba98"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from driftcheck.payload import (
+from driftcheck.live.payload import (
     PayloadError,
     connections_from_response,
     describe_error_body,

@@ -23,9 +23,9 @@ from fakes.datadog_api import (
 )
 
 from driftcheck import __version__
-from driftcheck.live import Credentials, Target, read_live, resolve_target
+from driftcheck.live.client import Credentials, Target, read_live, resolve_target
+from driftcheck.live.sites import SITES
 from driftcheck.model import LiveState
-from driftcheck.sites import SITES
 
 CREDS = Credentials(api_key=API_KEY, app_key=APP_KEY)
 

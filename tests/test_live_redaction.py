@@ -17,7 +17,7 @@ from fakes.datadog_api import (
 )
 from helpers import run_cli
 
-from driftcheck.live import Credentials, read_live, redact_headers, resolve_target
+from driftcheck.live.client import Credentials, read_live, redact_headers, resolve_target
 from driftcheck.model import LiveState
 
 CREDS = Credentials(api_key=API_KEY, app_key=APP_KEY)

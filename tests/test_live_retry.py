@@ -31,8 +31,8 @@ from fakes.datadog_api import (
     slow,
 )
 
-from driftcheck import live
-from driftcheck.live import Credentials, read_live, resolve_target
+from driftcheck.live import client as live
+from driftcheck.live.client import Credentials, read_live, resolve_target
 from driftcheck.model import LiveState
 from driftcheck.retry import (
     MAX_ATTEMPTS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from driftcheck.errors import UsageError
-from driftcheck.live import Target, resolve_target
-from driftcheck.sites import SITES
+from driftcheck.live.client import Target, resolve_target
+from driftcheck.live.sites import SITES
 
 API_HOSTS = {
     "datadoghq.com": "https://api.datadoghq.com",

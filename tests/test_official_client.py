@@ -25,7 +25,7 @@ from fakes.datadog_api import (
     sample_connection,
 )
 
-from driftcheck.live import Credentials, read_live, resolve_target
+from driftcheck.live.client import Credentials, read_live, resolve_target
 
 CONNECTIONS = [
     sample_connection(),

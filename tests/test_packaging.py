@@ -82,7 +82,7 @@ def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path:
         [
             bindir / "python",
             "-c",
-            "import json, driftcheck.schema as s; "
+            "import json, driftcheck.spec.schema as s; "
             "print(json.loads(s.schema_text(s.SPEC_SCHEMA))['$id'])",
         ],
         cwd=elsewhere,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from driftcheck.credentials import Credentials
-from driftcheck.live import read_live
-from driftcheck.sites import resolve_target
+from driftcheck.live.client import read_live
+from driftcheck.live.credentials import Credentials
+from driftcheck.live.sites import resolve_target
 
 
 class _HangingSession(requests.Session):

@@ -35,8 +35,9 @@ from fakes.github_api import FakeGitHub, serve
 from helpers import pull_request_env, run_cli
 
 import driftcheck.cli
-from driftcheck import github, live
-from driftcheck.live import Credentials, read_live, resolve_target
+from driftcheck.github import comment as github
+from driftcheck.live import client as live
+from driftcheck.live.client import Credentials, read_live, resolve_target
 
 API_KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90"  # 32 hex digits, as Datadog's
 APP_KEY = "f0e1d2c3b4a5968778695a4b3c2d1e0f12345678"  # 40 hex digits

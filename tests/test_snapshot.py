@@ -11,8 +11,8 @@ import pytest
 
 from driftcheck import __version__
 from driftcheck.errors import LiveReadError, OutputError
+from driftcheck.live.snapshot import FORMAT, read_snapshot, render_snapshot, write_snapshot
 from driftcheck.model import EntityRead, LiveState
-from driftcheck.snapshot import FORMAT, read_snapshot, render_snapshot, write_snapshot
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "live-snapshot.json"
 CONNECTION = {

@@ -12,7 +12,7 @@ from fakes.datadog_api import (
 )
 from helpers import Result, run_cli
 
-from driftcheck.sites import SITES
+from driftcheck.live.sites import SITES
 
 SPECS = Path(__file__).resolve().parent.parent / "examples" / "specs"
 

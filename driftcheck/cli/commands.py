@@ -19,7 +19,7 @@ from driftcheck.escape import terminal
 from driftcheck.exitcodes import ExitCode
 
 if TYPE_CHECKING:
-    from driftcheck.live import Target
+    from driftcheck.live.client import Target
     from driftcheck.model import LiveState, Report, Spec
 
 
@@ -51,7 +51,7 @@ class Context:
 
 
 def cmd_validate(args: argparse.Namespace, ctx: Context) -> ExitCode:
-    from driftcheck.spec import load_specs, render_problems, summarize
+    from driftcheck.spec.load import load_specs, render_problems, summarize
 
     try:
         spec = load_specs(args.paths)
@@ -65,7 +65,7 @@ def cmd_validate(args: argparse.Namespace, ctx: Context) -> ExitCode:
 
 
 def _load_or_explain(paths: Sequence[str], ctx: Context) -> Spec:
-    from driftcheck.spec import load_specs, render_problems
+    from driftcheck.spec.load import load_specs, render_problems
 
     try:
         return load_specs(paths)
@@ -77,10 +77,10 @@ def _load_or_explain(paths: Sequence[str], ctx: Context) -> Spec:
 def _read_live(args: argparse.Namespace, ctx: Context, entities: tuple[str, ...]) -> LiveState:
     snapshot_file = getattr(args, "live_snapshot", None)
     if snapshot_file:
-        from driftcheck.snapshot import read_snapshot
+        from driftcheck.live.snapshot import read_snapshot
 
         return read_snapshot(snapshot_file, entities)
-    from driftcheck import live
+    from driftcheck.live import client as live
 
     target = _target(args, ctx)
     credentials = live.credentials_from_env(ctx.env)
@@ -100,7 +100,7 @@ def _read_live(args: argparse.Namespace, ctx: Context, entities: tuple[str, ...]
 def _target(args: argparse.Namespace, ctx: Context) -> Target:
     """Where to read: --site or --api-url when given (a flag beats the environment), else
     $DRIFTCHECK_API_URL, else $DD_SITE, else datadoghq.com."""
-    from driftcheck.live import resolve_target
+    from driftcheck.live.client import resolve_target
 
     if args.site or args.api_url:
         return resolve_target(site=args.site or None, api_url=args.api_url or None)
@@ -142,7 +142,7 @@ def _refuse_shared_outputs(args: argparse.Namespace) -> None:
 
 
 def _emit_reports(args: argparse.Namespace, ctx: Context, report: Report, fmt: str) -> None:
-    from driftcheck.files import write_atomic
+    from driftcheck.atomic import write_atomic
     from driftcheck.reporters import RenderOptions, render
 
     color = args.color == "always" or (
@@ -173,14 +173,14 @@ def _link_base(env: Mapping[str, str]) -> str | None:
     """Where spec lines link to in Markdown: the reviewed commit on GitHub, when known."""
     if not env.get("GITHUB_REPOSITORY"):
         return None  # not on GitHub: don't pay for importing the GitHub client
-    from driftcheck.github import link_base_from_env
+    from driftcheck.github.comment import link_base_from_env
 
     return link_base_from_env(env)
 
 
 def cmd_snapshot(args: argparse.Namespace, ctx: Context) -> ExitCode:
     from driftcheck.check import select_entities
-    from driftcheck.snapshot import write_snapshot
+    from driftcheck.live.snapshot import write_snapshot
 
     spec = _load_or_explain(args.paths, ctx) if args.paths else None
     entities = select_entities(spec, args.entity)
@@ -202,7 +202,7 @@ def cmd_snapshot(args: argparse.Namespace, ctx: Context) -> ExitCode:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> ExitCode:
     from driftcheck.check import select_entities
-    from driftcheck.export import export_specs
+    from driftcheck.export.exporter import export_specs
 
     entities = select_entities(None, args.entity)
     if not args.live_snapshot:
@@ -217,7 +217,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> ExitCode:
 
 
 def cmd_comment(args: argparse.Namespace, ctx: Context) -> ExitCode:
-    from driftcheck.github import post_comment
+    from driftcheck.github.comment import post_comment
 
     outcome = post_comment(args.report, key=args.key, env=ctx.env, log=ctx.log)
     stream = ctx.stderr if outcome.warning else ctx.stdout

@@ -131,7 +131,7 @@ def load_report(text: str) -> Report:
 def _validator() -> Any:
     import jsonschema
 
-    from driftcheck.schema import REPORT_SCHEMA, schema_text
+    from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
 
     schema = json.loads(schema_text(REPORT_SCHEMA))
     return jsonschema.validators.validator_for(schema)(schema)

@@ -23,9 +23,9 @@ import requests
 import requests.adapters
 
 from driftcheck import __version__
-from driftcheck.credentials import Credentials, credentials_from_env
 from driftcheck.errors import UsageError
-from driftcheck.livemessages import (
+from driftcheck.live.credentials import Credentials, credentials_from_env
+from driftcheck.live.failures import (
     DEBUG_ADVICE,
     Answer,
     GiveUp,
@@ -33,11 +33,11 @@ from driftcheck.livemessages import (
     connection_reason,
     network_advice,
 )
+from driftcheck.live.payload import connections_from_response, parse_json
+from driftcheck.live.sites import Target, is_loopback, resolve_target
 from driftcheck.model import EntityRead, LiveState
-from driftcheck.payload import connections_from_response, parse_json
 from driftcheck.redact import MASK, redact
 from driftcheck.retry import MAX_ATTEMPTS, Deadline, RateGate, backoff, server_hint
-from driftcheck.sites import Target, is_loopback, resolve_target
 
 __all__ = ["Credentials", "Target", "credentials_from_env", "read_live", "resolve_target"]
 

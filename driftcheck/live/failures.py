@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from driftcheck.payload import describe_bad_body, describe_error_body
-from driftcheck.sites import GOV_SITES, Target
+from driftcheck.live.payload import describe_bad_body, describe_error_body
+from driftcheck.live.sites import GOV_SITES, Target
 
 RATE_ADVICE = (
     "Datadog's rate limit for this organisation was reached: wait a minute and retry, "

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from driftcheck import yamlpos
 from driftcheck.model import Location, Problem
+from driftcheck.spec import marked_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -69,7 +69,7 @@ def _leaves(root: Path, path: Path) -> bool:
         return False
 
 
-def file_problem(file: str, message: str, mark: yamlpos.Mark = (0, 0)) -> Problem:
+def file_problem(file: str, message: str, mark: marked_yaml.Mark = (0, 0)) -> Problem:
     return Problem(Location(str(file), mark[0], mark[1]), message)
 
 
@@ -103,8 +103,8 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
             )
         ]
     try:
-        document = yamlpos.load(text)
-    except yamlpos.YamlProblem as exc:
+        document = marked_yaml.load(text)
+    except marked_yaml.YamlProblem as exc:
         return None, [file_problem(name, exc.message, exc.mark)]
     if document is None:
         return None, [file_problem(name, "file is empty: a spec starts with 'version: 1'", (1, 1))]
@@ -137,11 +137,11 @@ def _read_bytes(path: Path) -> bytes | str:
     return too_large if len(data) > MAX_FILE_BYTES else data
 
 
-def _offset_mark(data: bytes, offset: int) -> yamlpos.Mark:
+def _offset_mark(data: bytes, offset: int) -> marked_yaml.Mark:
     line_start = data.rfind(b"\n", 0, offset) + 1
     return (data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
 
 
-def _text_mark(text: str, offset: int) -> yamlpos.Mark:
+def _text_mark(text: str, offset: int) -> marked_yaml.Mark:
     line_start = text.rfind("\n", 0, offset) + 1
     return (text.count("\n", 0, offset) + 1, offset - line_start + 1)

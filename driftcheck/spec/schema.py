@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from driftcheck.model import SERVER_MANAGED
-from driftcheck.yamlpos import Mark, MarkedDict, MarkedList
+from driftcheck.spec.marked_yaml import Mark, MarkedDict, MarkedList
 
 SPEC_SCHEMA = "driftcheck-spec.schema.json"
 REPORT_SCHEMA = "driftcheck-report.schema.json"
@@ -23,7 +23,7 @@ def schema_text(name: str) -> str:
     try:
         return resources.files("driftcheck.schemas").joinpath(name).read_text(encoding="utf-8")
     except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parent.parent / "schemas" / name
+        checkout = Path(__file__).resolve().parents[2] / "schemas" / name
         return checkout.read_text(encoding="utf-8")
 
 
@@ -68,7 +68,7 @@ def locate(document: Any, path: Any, *, key: bool = False) -> Mark:
 
 @functools.cache
 def _certainly_valid() -> Callable[[Any], bool]:
-    from driftcheck.schemafast import compile_schema
+    from driftcheck.spec.schema_fastpath import compile_schema
 
     return compile_schema(json.loads(schema_text(SPEC_SCHEMA)))
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from driftcheck.errors import DriftcheckError, UsageError
-from driftcheck.github_client import (
+from driftcheck.github.client import (
     TIMEOUT,
     Answer,
     GitHubClient,

@@ -18,14 +18,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from driftcheck import __version__, yamlpos
+from driftcheck import __version__
+from driftcheck.atomic import write_atomic
 from driftcheck.errors import LiveReadError, OutputError
-from driftcheck.files import write_atomic
+from driftcheck.export.yaml_emitter import Entry, emit_lines, note, plain_data
 from driftcheck.model import SERVER_MANAGED, LiveState
-from driftcheck.schema import SPEC_SCHEMA, schema_text
-from driftcheck.spec import schema_problems
-from driftcheck.specrules import check_rules
-from driftcheck.yamlemit import Entry, emit_lines, note, plain_data
+from driftcheck.spec import marked_yaml
+from driftcheck.spec.load import schema_problems
+from driftcheck.spec.rules import check_rules
+from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
 
 REQUIRED_FIELD = ("id", "source_name", "type")
 OPTIONAL_FIELD = ("display_name", "description")
@@ -203,7 +204,7 @@ def render_spec(
 
 def _verify(path: str, text: str, document: dict[str, Any]) -> None:
     """Load ``text`` back like ``validate`` does; it must be valid and say ``document``."""
-    loaded = yamlpos.load(text)
+    loaded = marked_yaml.load(text)
     problems = [*schema_problems(path, loaded), *check_rules([(path, loaded)])]
     if problems or loaded != document:
         raise RuntimeError(

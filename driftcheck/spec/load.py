@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from driftcheck import schema, yamlpos
 from driftcheck.errors import SpecInvalid
 from driftcheck.escape import terminal
 from driftcheck.model import (
@@ -24,8 +23,9 @@ from driftcheck.model import (
     Problem,
     Spec,
 )
-from driftcheck.specfiles import file_problem, find_spec_files, read_document
-from driftcheck.specrules import check_rules
+from driftcheck.spec import marked_yaml, schema
+from driftcheck.spec.files import file_problem, find_spec_files, read_document
+from driftcheck.spec.rules import check_rules
 
 FIELD_ATTRIBUTES = ("source_name", "type", "display_name", "description", "groups")
 
@@ -103,7 +103,7 @@ def build_spec(documents: Sequence[tuple[str, Any]]) -> Spec:
     return Spec(entities=built, ignores=tuple(ignores), files=tuple(n for n, _ in documents))
 
 
-def _loc(name: str, mark: yamlpos.Mark) -> Location:
+def _loc(name: str, mark: marked_yaml.Mark) -> Location:
     return Location(name, mark[0], mark[1])
 
 
@@ -146,7 +146,7 @@ class _Places(Mapping[str, Location]):
     __slots__ = ("_file", "_keys", "_marks")
 
     def __init__(
-        self, file: str, marks: Mapping[str, yamlpos.Mark], keys: Mapping[str, Any]
+        self, file: str, marks: Mapping[str, marked_yaml.Mark], keys: Mapping[str, Any]
     ) -> None:
         self._file, self._marks, self._keys = file, marks, keys
 

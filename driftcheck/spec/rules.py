@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from driftcheck.model import Location, Problem
-from driftcheck.schema import path_text
+from driftcheck.spec.schema import path_text
 
 Place = tuple[Location, str]  # where, schema path
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from driftcheck import __version__
+from driftcheck.atomic import write_atomic
 from driftcheck.errors import LiveReadError
-from driftcheck.files import write_atomic
+from driftcheck.live.payload import PayloadError, parse_json, validate_connections
 from driftcheck.model import EntityRead, LiveState
-from driftcheck.payload import PayloadError, parse_json, validate_connections
 
 FORMAT = "driftcheck-live-snapshot"
 FORMAT_VERSION = 1
