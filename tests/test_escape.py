@@ -6,6 +6,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from driftcheck import escape
+from driftcheck.escape import md_code, terminal, workflow_data, workflow_property
 
 MD = MarkdownIt("commonmark").enable("table")
 
@@ -67,3 +68,20 @@ def test_workflow_property_also_encodes_colon_and_comma() -> None:
 )
 def test_url_path_keeps_only_slashes_literal(path: str, encoded: str) -> None:
     assert escape.url_path(path) == encoded
+
+
+# Unicode line separators are line breaks for many readers.
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_unicode_line_separators_cannot_start_a_new_line(separator: str) -> None:
+    hostile = f"x{separator}::error::forged"
+    for escaped in (
+        terminal(hostile),
+        workflow_data(hostile),
+        workflow_property(hostile),
+        md_code(hostile),
+    ):
+        assert len(escaped.splitlines()) == 1, escaped
+        assert separator not in escaped
+    assert terminal(hostile) == f"x\\u{ord(separator):04x}::error::forged"

@@ -28,7 +28,7 @@ from helpers import run_cli
 
 from driftcheck import atomic
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "examples" / "specs"
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
 OLD = "the previous file, which must survive\n"

@@ -27,7 +27,7 @@ from helpers import pull_request_env
 
 from driftcheck.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 PR = 3
 

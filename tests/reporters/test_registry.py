@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_reporters_samples import assert_golden, hostile, item, report, representative
+from samples import assert_golden, hostile, item, report, representative
 
 from driftcheck import cli
 from driftcheck.errors import UsageError

@@ -9,13 +9,13 @@ from typing import Any
 
 import jsonschema
 import pytest
-from test_reporters_samples import EVIL, hostile, item, report, representative
+from samples import EVIL, hostile, item, report, representative
 
 from driftcheck.errors import UsageError
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.json_ import load_report
 
-SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "driftcheck-report.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "driftcheck-report.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 

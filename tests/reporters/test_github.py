@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_reporters_samples import carrying, hostile, item, report, representative
+from samples import carrying, hostile, item, report, representative
 
 from driftcheck.errors import OutputError
 from driftcheck.model import EntityError, EntityStatus

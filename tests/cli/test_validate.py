@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import Result, run_cli
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "specs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 VALID = """\
 version: 1

@@ -23,7 +23,7 @@ from driftcheck.model import EntityRead, LiveState
 from driftcheck.spec.load import load_specs
 from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = Path("/work/shared/reference/payloads/ListConnectionsResponse_200.json")
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 READ_AT = "2026-11-29T21:40:58Z"

@@ -14,7 +14,7 @@ from helpers import Result, run_cli
 
 from driftcheck.live.sites import SITES
 
-SPECS = Path(__file__).resolve().parent.parent / "examples" / "specs"
+SPECS = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 
 def run(*argv: str, env: dict[str, str]) -> Result:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from test_reporters_samples import hostile, item, report, representative
+from samples import hostile, item, report, representative
 
 from driftcheck.reporters import RenderOptions, render
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from driftcheck.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "examples" / "specs"
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)

@@ -26,7 +26,7 @@ from helpers import Result, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
 EXAMPLES = [
     (ROOT / "examples" / "specs" / name).read_text("utf-8")

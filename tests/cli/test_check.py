@@ -16,7 +16,7 @@ from helpers import Result, run_cli, write_live_snapshot
 
 from driftcheck.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "examples" / "specs"
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ import pytest
 from helpers import MD, cell_text, table_rows, walk
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_reporters_samples import (
+from samples import (
     ATTACKS,
     EVIL,
     carrying,

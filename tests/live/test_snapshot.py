@@ -14,7 +14,7 @@ from driftcheck.errors import LiveReadError, OutputError
 from driftcheck.live.snapshot import FORMAT, read_snapshot, render_snapshot, write_snapshot
 from driftcheck.model import EntityRead, LiveState
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "live-snapshot.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "live-snapshot.json"
 CONNECTION = {
     "id": "crm-integration",
     "type": "salesforce",
