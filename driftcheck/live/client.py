@@ -1,5 +1,6 @@
 """Reading the live state from the Datadog API: credentials, one pooled session, retries,
-parallel reads. The only module that imports ``requests``.
+parallel reads. The only module that sends requests to Datadog (the GitHub client in
+``driftcheck.github.client`` is the other user of ``requests``).
 
 ``read_live`` never raises for one entity's failure: an unreadable entity is an
 :class:`~driftcheck.model.EntityRead` carrying a message that names the entity, the HTTP
@@ -66,17 +67,19 @@ def read_live(
     workers: int = 4,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     session: requests.Session | None = None,
 ) -> LiveState:
     """Read the connections of ``entities`` in parallel, within ``timeout`` seconds in total.
 
-    ``sleep``, ``clock`` and ``session`` are injectable for tests; a session passed in is
+    ``sleep``, ``clock``, ``now`` (the wall clock of the read time and of rate-limit
+    resets) and ``session`` are injectable for tests; a session passed in is
     used but not closed.
     """
     if not timeout > 0:
         raise UsageError("the timeout must be a positive number of seconds")
     wanted = tuple(dict.fromkeys(entities))
-    read_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    read_at = now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     http = session if session is not None else _new_session(workers)
     reader = _Reader(
         target=target,
@@ -86,6 +89,7 @@ def read_live(
         timeout=timeout,
         gate=RateGate(clock, sleep),
         sleep=sleep,
+        now=now,
         log=_SafeLog(log, credentials),
     )
     try:
@@ -184,6 +188,7 @@ class _Reader:
     timeout: float
     gate: RateGate
     sleep: Callable[[float], None]
+    now: Callable[[], dt.datetime]
     log: _SafeLog
     stop: threading.Event = field(default_factory=threading.Event)  # set on ^C or a crash
 
@@ -296,7 +301,7 @@ class _Reader:
         hint = server_hint(
             headers.get("X-RateLimit-Reset") if response.status_code == 429 else None,
             headers.get("Retry-After"),
-            dt.datetime.now(dt.UTC),
+            self.now(),
         )
         return answer_for_response(
             response.status_code, headers, body, self.target, entity, hint=hint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -158,3 +159,10 @@ def test_check_with_a_snapshot_lacking_an_entity_exits_4(tmp_path: Path) -> None
     errors = json.loads(out)["errors"]
     assert [e["entity"] for e in errors] == ["accounts"]
     assert "does not hold entity 'accounts'" in errors[0]["message"]
+
+
+def test_the_read_time_comes_from_the_injected_clock(fake: FakeDatadog, tmp_path: Path) -> None:
+    path = tmp_path / "live.json"
+    now = dt.datetime(2031, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    assert run_cli("snapshot", str(SPECS), "-o", str(path), env=fake.env(), now=now).code == 0
+    assert json.loads(path.read_text("utf-8"))["read_at"] == "2031-02-03T04:05:06Z"
