@@ -1,10 +1,15 @@
-"""Orchestration of a check: which entities, then spec x live state -> Report."""
+"""Orchestration of a check: load the specs -> choose the entities -> read the live state ->
+diff -> Report. Returns values and raises whole-run failures; it never prints.
+
+How the live state is read (the API or a snapshot, with which credentials) is the caller's
+choice, passed in as a :data:`LiveReader`: this module touches no environment and no network.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from driftcheck import __version__, ignores
 from driftcheck.diff import diff_entity
@@ -21,6 +26,9 @@ from driftcheck.model import (
 )
 
 DEFAULT_ENTITIES = ("users", "accounts")
+
+#: Reads the live state of the given entities (from the API or a snapshot).
+LiveReader = Callable[[tuple[str, ...]], LiveState]
 _ENTITY_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
@@ -40,6 +48,19 @@ def select_entities(spec: Spec | None, requested: Sequence[str]) -> tuple[str, .
     if not chosen:
         raise UsageError("the spec files declare no entity: nothing to check")
     return chosen
+
+
+def check_paths(
+    paths: Sequence[str], *, entities: Sequence[str], read: LiveReader, now: dt.datetime
+) -> Report:
+    """The whole check of the spec files at ``paths``: raises
+    :class:`~driftcheck.errors.SpecInvalid` with every problem, or a usage error for an
+    entity the specs do not declare, before anything is read."""
+    from driftcheck.spec.load import load_specs
+
+    spec = load_specs(paths)
+    state = read(select_entities(spec, entities))
+    return run_check(spec, state, now=now)
 
 
 def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:

@@ -25,12 +25,15 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-class Writable(Protocol):
-    """What :class:`RedactingStream` wraps: a text stream (``isatty`` is optional)."""
+class TextSink(Protocol):
+    """Where driftcheck writes text: a stream with ``write``, ``flush`` and ``isatty``
+    (``sys.stdout``, ``io.StringIO``, or a :class:`RedactingStream` around one)."""
 
     def write(self, text: str, /) -> int: ...
 
     def flush(self) -> None: ...
+
+    def isatty(self) -> bool: ...
 
 
 class RedactingStream:
@@ -40,7 +43,7 @@ class RedactingStream:
     makes sure an unexpected path (an exception text, a server echoing a header) cannot leak.
     """
 
-    def __init__(self, stream: Writable, secrets: tuple[str, ...]) -> None:
+    def __init__(self, stream: TextSink, secrets: tuple[str, ...]) -> None:
         self._stream = stream
         self._secrets = secrets
 
@@ -52,4 +55,4 @@ class RedactingStream:
         self._stream.flush()
 
     def isatty(self) -> bool:
-        return bool(getattr(self._stream, "isatty", lambda: False)())
+        return self._stream.isatty()

@@ -16,12 +16,13 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO
 
-from driftcheck.cli.commands import Context
-from driftcheck.cli.parser import FORMATS, build_parser
+from driftcheck.cli.context import Context
+from driftcheck.cli.parser import parse
 from driftcheck.errors import DriftcheckError, SpecInvalid
 from driftcheck.escape import terminal
 from driftcheck.exitcodes import ExitCode
 from driftcheck.redact import RedactingStream, secrets_from_env
+from driftcheck.reporters import FORMATS
 
 __all__ = ["FORMATS", "main"]
 
@@ -48,18 +49,18 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     try:
-        args = build_parser(out).parse_args(args_list)
+        invocation = parse(args_list, out)
         ctx = Context(
             stdout=out,
             stderr=err,
             env=environ,
-            debug=args.debug,
+            debug=invocation.debug,
             now=now or (lambda: dt.datetime.now(dt.UTC)),
             sleep=sleep,
             clock=clock,
         )
         with _gc_paused():
-            return int(args.run(args, ctx))
+            return int(invocation(ctx))
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.ERROR
     except SpecInvalid as exc:  # the command already printed every problem

@@ -4,21 +4,88 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from driftcheck import __version__
 from driftcheck.cli.commands import (
-    TextSink,
     cmd_check,
     cmd_comment,
     cmd_export,
     cmd_snapshot,
     cmd_validate,
 )
+from driftcheck.cli.context import Context
+from driftcheck.cli.options import (
+    CheckOptions,
+    CommentOptions,
+    ExportOptions,
+    LiveOptions,
+    SnapshotOptions,
+    ValidateOptions,
+)
 from driftcheck.errors import UsageError
-from driftcheck.exitcodes import EPILOG
+from driftcheck.exitcodes import EPILOG, ExitCode
+from driftcheck.redact import TextSink
+from driftcheck.reporters import FORMATS
 
-FORMATS = ("text", "json", "markdown", "github")
+
+@dataclass(frozen=True, kw_only=True)
+class Invocation:
+    """A parsed command line: the command to run, its options, and ``--debug``."""
+
+    run: Callable[[Any, Context], ExitCode]
+    options: object
+    debug: bool = False
+
+    def __call__(self, ctx: Context) -> ExitCode:
+        return self.run(self.options, ctx)
+
+
+def parse(argv: Sequence[str], stream: TextSink) -> Invocation:
+    """``argv`` as an :class:`Invocation`; a usage error raises :class:`UsageError`."""
+    args = build_parser(stream).parse_args(argv)
+    return Invocation(run=args.run, options=args.build(args), debug=args.debug)
+
+
+def _live(args: argparse.Namespace) -> LiveOptions:
+    return LiveOptions(
+        entities=tuple(args.entity),
+        site=args.site,
+        api_url=args.api_url,
+        snapshot=vars(args).get("live_snapshot"),
+        timeout=args.timeout,
+    )
+
+
+def _validate(args: argparse.Namespace) -> ValidateOptions:
+    return ValidateOptions(paths=tuple(args.paths), format=args.format)
+
+
+def _check(args: argparse.Namespace) -> CheckOptions:
+    return CheckOptions(
+        paths=tuple(args.paths),
+        live=_live(args),
+        format=args.format,
+        output=args.output,
+        report_json=args.report_json,
+        report_markdown=args.report_markdown,
+        report_only=args.report_only,
+        color=args.color,
+    )
+
+
+def _snapshot(args: argparse.Namespace) -> SnapshotOptions:
+    return SnapshotOptions(paths=tuple(args.paths), live=_live(args), output=args.output)
+
+
+def _export(args: argparse.Namespace) -> ExportOptions:
+    return ExportOptions(live=_live(args), output=args.output, force=args.force)
+
+
+def _comment(args: argparse.Namespace) -> CommentOptions:
+    return CommentOptions(report=args.report, key=args.key)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,7 +146,7 @@ def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
 
 
 def build_parser(stream: TextSink) -> argparse.ArgumentParser:
-    """The whole command line; every subcommand sets ``run``."""
+    """The whole command line; every subcommand sets ``run`` and ``build`` (its options)."""
     parser = _Parser(
         prog="driftcheck",
         description="Datadog Product Analytics data connections "
@@ -101,7 +168,7 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     p = _command(sub, "validate", "validate spec files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(run=cmd_validate)
+    p.set_defaults(run=cmd_validate, build=_validate)
 
     p = _command(sub, "check", "compare the specs with the live state")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
@@ -119,7 +186,7 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     )
     p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    p.set_defaults(run=cmd_check)
+    p.set_defaults(run=cmd_check, build=_check)
 
     p = _command(sub, "snapshot", "save the live state to a JSON file")
     p.add_argument(
@@ -130,13 +197,13 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     )
     _add_live_options(p, snapshot=False)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.set_defaults(run=cmd_snapshot)
+    p.set_defaults(run=cmd_snapshot, build=_snapshot)
 
     p = _command(sub, "export", "write spec files from the live state")
     _add_live_options(p, snapshot=True)
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
-    p.set_defaults(run=cmd_export)
+    p.set_defaults(run=cmd_export, build=_export)
 
     p = _command(sub, "comment", "post or update the pull-request comment")
     p.add_argument("report", metavar="REPORT.json", help="a report written by check --report-json")
@@ -145,5 +212,5 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
         help="marker key of the comment (default: workflow, job and Datadog site; "
         "the action derives one from its inputs)",
     )
-    p.set_defaults(run=cmd_comment)
+    p.set_defaults(run=cmd_comment, build=_comment)
     return parser

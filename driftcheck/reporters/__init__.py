@@ -6,6 +6,7 @@ Every value that came from the API or a spec file is escaped by the renderer, fo
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,27 +33,22 @@ class RenderOptions:
 
 Renderer = Callable[[Report, RenderOptions], str]
 
-
-def _registry() -> dict[str, Renderer]:
-    from driftcheck.reporters import github, json_, markdown, text
-
-    return {
-        "text": text.render,
-        "json": json_.render,
-        "markdown": markdown.render,
-        "github": github.render,
-    }
+#: Every report format and the module of ``driftcheck.reporters`` that renders it. The one
+#: list of formats: the CLI's ``--format`` choices are its keys. Modules load on first use.
+_MODULES = {"text": "text", "json": "json_", "markdown": "markdown", "github": "github"}
+FORMATS: tuple[str, ...] = tuple(_MODULES)
 
 
-REGISTRY: dict[str, Renderer] = _registry()
+def renderer(fmt: str) -> Renderer:
+    """The render function of format ``fmt`` (one of :data:`FORMATS`)."""
+    try:
+        module = _MODULES[fmt]
+    except KeyError:
+        raise UsageError(f"unknown report format {fmt!r}; formats: " + ", ".join(FORMATS)) from None
+    render_function: Renderer = importlib.import_module(f"driftcheck.reporters.{module}").render
+    return render_function
 
 
 def render(report: Report, fmt: str, options: RenderOptions | None = None) -> str:
-    """Render ``report`` in format ``fmt`` (a key of :data:`REGISTRY`)."""
-    try:
-        renderer = REGISTRY[fmt]
-    except KeyError:
-        raise UsageError(
-            f"unknown report format {fmt!r}; formats: " + ", ".join(REGISTRY)
-        ) from None
-    return renderer(report, options or RenderOptions())
+    """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    return renderer(fmt)(report, options or RenderOptions())

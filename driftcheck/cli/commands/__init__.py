@@ -1,0 +1,13 @@
+"""The commands, one module each: options in, calls of the core, output written, an exit
+code returned. Heavy modules are imported inside the commands so that ``--version`` and
+``--help`` stay fast."""
+
+from __future__ import annotations
+
+from driftcheck.cli.commands.check import cmd_check
+from driftcheck.cli.commands.comment import cmd_comment
+from driftcheck.cli.commands.export import cmd_export
+from driftcheck.cli.commands.snapshot import cmd_snapshot
+from driftcheck.cli.commands.validate import cmd_validate
+
+__all__ = ["cmd_check", "cmd_comment", "cmd_export", "cmd_snapshot", "cmd_validate"]

@@ -1,0 +1,89 @@
+"""``driftcheck check PATH...``: the check, rendered on stdout and in the report files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from driftcheck.cli.context import Context, safe
+from driftcheck.cli.live_reader import live_reader
+from driftcheck.cli.options import CheckOptions
+from driftcheck.cli.spec_loading import explain
+from driftcheck.errors import SpecInvalid, UsageError
+from driftcheck.exitcodes import ExitCode
+from driftcheck.model import Report
+
+
+def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
+    from driftcheck.check import check_paths
+    from driftcheck.exitcodes import decide
+
+    _refuse_shared_outputs(options)
+    try:
+        report = check_paths(
+            options.paths,
+            entities=options.live.entities,
+            read=live_reader(options.live, ctx),
+            now=ctx.now(),
+        )
+    except SpecInvalid as exc:
+        explain(exc, ctx)
+        raise
+    fmt = options.format or ("github" if ctx.env.get("GITHUB_ACTIONS") == "true" else "text")
+    _emit_reports(options, ctx, report, fmt)
+    return decide(report, report_only=options.report_only)
+
+
+def _refuse_shared_outputs(options: CheckOptions) -> None:
+    """Two outputs written to one file would leave only the last: refuse before any work."""
+    seen: dict[Path, str] = {}
+    for option, value in (
+        ("--output", options.output),
+        ("--report-json", options.report_json),
+        ("--report-markdown", options.report_markdown),
+    ):
+        if not value:
+            continue
+        path = Path(value).resolve()
+        if path in seen:
+            raise UsageError(
+                f"{seen[path]} and {option} name the same file {safe(value)}: "
+                "give each output a file of its own"
+            )
+        seen[path] = option
+
+
+def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str) -> None:
+    from driftcheck.atomic import write_atomic
+    from driftcheck.reporters import RenderOptions, render
+
+    color = options.color == "always" or (
+        options.color == "auto"
+        and not options.output
+        and "NO_COLOR" not in ctx.env
+        and ctx.stdout.isatty()
+    )
+    render_options = RenderOptions(color=color, link_base=_link_base(ctx.env))
+    if options.report_json:
+        write_atomic(options.report_json, render(report, "json", render_options))
+    if options.report_markdown:
+        write_atomic(options.report_markdown, render(report, "markdown", render_options))
+    output = render(report, fmt, render_options)
+    if options.output:
+        write_atomic(options.output, output)
+    else:
+        ctx.stdout.write(output)
+    summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary_path:
+        from driftcheck.reporters.github import append_step_summary
+
+        append_step_summary(summary_path, render(report, "markdown", render_options))
+
+
+def _link_base(env: Mapping[str, str]) -> str | None:
+    """Where spec lines link to in Markdown: the reviewed commit on GitHub, when known."""
+    if not env.get("GITHUB_REPOSITORY"):
+        return None  # not on GitHub: don't pay for importing the GitHub client
+    from driftcheck.github.comment import link_base_from_env
+
+    return link_base_from_env(env)

@@ -1,0 +1,24 @@
+"""``driftcheck validate PATH...``: the spec files' problems, or a one-line summary."""
+
+from __future__ import annotations
+
+from driftcheck.cli.context import Context
+from driftcheck.cli.options import ValidateOptions
+from driftcheck.errors import SpecInvalid
+from driftcheck.exitcodes import ExitCode
+
+
+def cmd_validate(options: ValidateOptions, ctx: Context) -> ExitCode:
+    from driftcheck.spec.load import load_specs, render_problems, summarize
+
+    try:
+        spec = load_specs(options.paths)
+    except SpecInvalid as exc:
+        ctx.stdout.write(render_problems(exc.problems, options.format))
+        return ExitCode.SPEC_INVALID
+    ctx.stdout.write(
+        render_problems((), options.format)
+        if options.format == "json"
+        else f"ok: {summarize(spec)}\n"
+    )
+    return ExitCode.OK

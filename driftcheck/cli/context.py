@@ -1,0 +1,33 @@
+"""What a command may touch: the output streams, the environment and the clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from driftcheck.escape import terminal
+from driftcheck.redact import TextSink
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """Streams, environment and time of one run (tests inject all of them)."""
+
+    stdout: TextSink
+    stderr: TextSink
+    env: Mapping[str, str]
+    now: Callable[[], dt.datetime]
+    sleep: Callable[[float], None] = time.sleep  # of retries: tests pass a virtual clock
+    clock: Callable[[], float] = time.monotonic
+    debug: bool = False
+
+    def log(self, message: str) -> None:
+        if self.debug:
+            print(f"debug: {message}", file=self.stderr)
+
+
+def safe(text: object) -> str:
+    """``text`` (possibly from a spec file or the API) escaped for the terminal."""
+    return terminal(str(text))

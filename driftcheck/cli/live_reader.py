@@ -1,0 +1,59 @@
+"""How a command reads the live state: a snapshot file, or the Datadog API with the site,
+URL and keys that the options and the environment give."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from driftcheck.errors import UsageError
+
+if TYPE_CHECKING:
+    from driftcheck.check import LiveReader
+    from driftcheck.cli.context import Context
+    from driftcheck.cli.options import LiveOptions
+    from driftcheck.live.sites import Target
+    from driftcheck.model import LiveState
+
+
+def live_reader(options: LiveOptions, ctx: Context) -> LiveReader:
+    """A reader for ``check_paths`` and the other commands: entities -> LiveState."""
+
+    def read(entities: tuple[str, ...]) -> LiveState:
+        if options.snapshot:
+            from driftcheck.live.snapshot import read_snapshot
+
+            return read_snapshot(options.snapshot, entities)
+        return _read_api(options, ctx, entities)
+
+    return read
+
+
+def _read_api(options: LiveOptions, ctx: Context, entities: tuple[str, ...]) -> LiveState:
+    from driftcheck.live import client as live
+
+    target = resolve(options, ctx)
+    credentials = live.credentials_from_env(ctx.env)
+    if options.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    return live.read_live(
+        entities,
+        target=target,
+        credentials=credentials,
+        timeout=options.timeout,
+        log=ctx.log if ctx.debug else None,
+        sleep=ctx.sleep,
+        clock=ctx.clock,
+        now=ctx.now,
+    )
+
+
+def resolve(options: LiveOptions, ctx: Context) -> Target:
+    """Where to read: --site or --api-url when given (a flag beats the environment), else
+    $DRIFTCHECK_API_URL, else $DD_SITE, else datadoghq.com."""
+    from driftcheck.live.sites import resolve_target
+
+    if options.site or options.api_url:
+        return resolve_target(site=options.site or None, api_url=options.api_url or None)
+    return resolve_target(
+        site=ctx.env.get("DD_SITE") or None, api_url=ctx.env.get("DRIFTCHECK_API_URL") or None
+    )

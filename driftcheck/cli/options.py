@@ -1,0 +1,58 @@
+"""What the parser hands the commands: one frozen options object per command.
+
+The parser (``parser.py``) is the only code that touches :mod:`argparse`; commands read
+these values and nothing else, so every option a command honours is visible here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveOptions:
+    """Where the live state comes from: the API (``--site``/``--api-url``) or a snapshot."""
+
+    entities: tuple[str, ...] = ()
+    site: str | None = None
+    api_url: str | None = None
+    snapshot: str | None = None
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidateOptions:
+    paths: tuple[str, ...]
+    format: str = "text"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckOptions:
+    paths: tuple[str, ...]
+    live: LiveOptions
+    format: str | None = None  # None: github under GitHub Actions, else text
+    output: str | None = None
+    report_json: str | None = None
+    report_markdown: str | None = None
+    report_only: bool = False
+    color: str = "auto"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotOptions:
+    paths: tuple[str, ...]
+    live: LiveOptions
+    output: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportOptions:
+    live: LiveOptions
+    output: str
+    force: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentOptions:
+    report: str
+    key: str | None = None
