@@ -70,16 +70,28 @@ def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:
     errors: list[EntityError] = []
     statuses: list[EntityStatus] = []
     for name, read in live.entities.items():
-        entity = spec.entities.get(name) or EntitySpec(name, "fail", "fail", (), _nowhere(spec))
+        entity = spec.entities.get(name) or EntitySpec(
+            name=name,
+            unmanaged_connections="fail",
+            unmanaged_fields="fail",
+            connections=(),
+            location=_nowhere(spec),
+        )
         if not read.ok:
-            errors.append(EntityError(name, read.error or "could not be read"))
-            statuses.append(EntityStatus(name, "error", len(entity.connections)))
+            errors.append(EntityError(entity=name, message=read.error or "could not be read"))
+            statuses.append(
+                EntityStatus(name=name, status="error", connections_checked=len(entity.connections))
+            )
             continue
         found = ignores.apply(diff_entity(entity, read.connections or ()), active)
         items.extend(found)
         ids = {c.id for c in entity.connections} | {c["id"] for c in read.connections or ()}
         failing = any(item.severity == "error" for item in found)
-        statuses.append(EntityStatus(name, "drift" if failing else "in_sync", len(ids)))
+        statuses.append(
+            EntityStatus(
+                name=name, status="drift" if failing else "in_sync", connections_checked=len(ids)
+            )
+        )
     notices.extend(ignores.stale(active, spec, live))
     return Report(
         items=tuple(sorted(items, key=_item_key)),

@@ -58,16 +58,16 @@ def _presence(
         found = live_by_id.get(conn.id)
         if found is None:
             yield DriftItem(
-                "missing",
-                "error",
-                entity.name,
-                conn.id,
-                None,
-                None,
-                _connection_summary(conn.attributes, [f.id for f in conn.fields]),
-                None,
-                conn.location,
-                None,
+                kind="missing",
+                severity="error",
+                entity=entity.name,
+                connection=conn.id,
+                field=None,
+                attribute=None,
+                expected=_connection_summary(conn.attributes, [f.id for f in conn.fields]),
+                actual=None,
+                source=conn.location,
+                attribution=None,
             )
         else:
             yield from _diff_connection(entity.name, conn, found, pending)
@@ -78,16 +78,16 @@ def _presence(
         if conn_id not in declared:
             fields = [f.get("id") for f in found.get("fields") or ()]
             yield DriftItem(
-                "unexpected",
-                severity,
-                entity.name,
-                conn_id,
-                None,
-                None,
-                None,
-                _connection_summary(found, fields),
-                entity.location,
-                _attribution(found),
+                kind="unexpected",
+                severity=severity,
+                entity=entity.name,
+                connection=conn_id,
+                field=None,
+                attribute=None,
+                expected=None,
+                actual=_connection_summary(found, fields),
+                source=entity.location,
+                attribution=_attribution(found),
             )
 
 
@@ -111,16 +111,16 @@ def _diff_connection(
 
         def changed(attribute: str) -> DriftItem:
             return DriftItem(
-                "changed",
-                "error",
-                entity,
-                conn.id,
-                None,
-                attribute,
-                _lookup(conn.attributes, attribute),
-                _lookup(actual, attribute),
-                _source(conn.attribute_locations, attribute, conn.location),
-                who,
+                kind="changed",
+                severity="error",
+                entity=entity,
+                connection=conn.id,
+                field=None,
+                attribute=attribute,
+                expected=_lookup(conn.attributes, attribute),
+                actual=_lookup(actual, attribute),
+                source=_source(conn.attribute_locations, attribute, conn.location),
+                attribution=who,
             )
 
         pending.append(_Pending(conn.attributes, actual, changed))
@@ -129,16 +129,16 @@ def _diff_connection(
         found = live_fields.get(field.id)
         if found is None:
             yield DriftItem(
-                "missing",
-                "error",
-                entity,
-                conn.id,
-                field.id,
-                None,
-                dict(field.attributes),
-                None,
-                field.location,
-                None,
+                kind="missing",
+                severity="error",
+                entity=entity,
+                connection=conn.id,
+                field=field.id,
+                attribute=None,
+                expected=dict(field.attributes),
+                actual=None,
+                source=field.location,
+                attribution=None,
             )
         elif not _unchanged(field.attributes, found):
             pending.append(_field_pending(entity, conn.id, field, found, who))
@@ -150,16 +150,16 @@ def _diff_connection(
         if field_id not in declared:
             shown = {k: v for k, v in found.items() if k != "id" and k not in SERVER_MANAGED}
             yield DriftItem(
-                "unexpected",
-                severity,
-                entity,
-                conn.id,
-                field_id,
-                None,
-                None,
-                shown,
-                conn.location,
-                who,
+                kind="unexpected",
+                severity=severity,
+                entity=entity,
+                connection=conn.id,
+                field=field_id,
+                attribute=None,
+                expected=None,
+                actual=shown,
+                source=conn.location,
+                attribution=who,
             )
 
 
@@ -170,16 +170,16 @@ def _field_pending(
 
     def changed(attribute: str) -> DriftItem:
         return DriftItem(
-            "changed",
-            "error",
-            entity,
-            conn_id,
-            field.id,
-            f"fields[{field.id}].{attribute}",
-            field.attributes.get(attribute),
-            actual.get(attribute),
-            _source(field.attribute_locations, attribute, field.location),
-            who,
+            kind="changed",
+            severity="error",
+            entity=entity,
+            connection=conn_id,
+            field=field.id,
+            attribute=f"fields[{field.id}].{attribute}",
+            expected=field.attributes.get(attribute),
+            actual=actual.get(attribute),
+            source=_source(field.attribute_locations, attribute, field.location),
+            attribution=who,
         )
 
     return _Pending(field.attributes, actual, changed)

@@ -33,11 +33,11 @@ def split_expired(
         if rule.expires is not None and today > rule.expires:
             notices.append(
                 Notice(
-                    "expired_ignore",
-                    f"ignore entry for {_selector(rule)} expired "
+                    kind="expired_ignore",
+                    message=f"ignore entry for {_selector(rule)} expired "
                     f"on {rule.expires.isoformat()} and no longer applies: renew "
                     "'expires' or remove the entry",
-                    rule.location,
+                    source=rule.location,
                 )
             )
         else:
@@ -90,9 +90,9 @@ def stale(rules: Sequence[IgnoreRule], spec: Spec, live: LiveState) -> list[Noti
         if why:
             notices.append(
                 Notice(
-                    "stale_ignore",
-                    f"ignore entry for {_selector(rule)} {why}; remove it or fix its selectors",
-                    rule.location,
+                    kind="stale_ignore",
+                    message=f"ignore entry for {_selector(rule)} {why}; remove it or fix its selectors",
+                    source=rule.location,
                 )
             )
     return notices

@@ -28,7 +28,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Problem:
     """One problem in the spec files, at a precise place."""
 
@@ -37,7 +37,7 @@ class Problem:
     path: str = ""  # e.g. "entities.users.connections[0].fields[2]"; "" for the document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FieldSpec:
     """A declared field. ``attributes`` holds the managed attributes only, as written."""
 
@@ -47,7 +47,7 @@ class FieldSpec:
     attribute_locations: Mapping[str, Location]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConnectionSpec:
     """A declared connection: managed attributes (``type``, ``join``, maybe ``metadata``)."""
 
@@ -60,7 +60,7 @@ class ConnectionSpec:
     attribute_locations: Mapping[str, Location]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntitySpec:
     """Everything declared for one entity, merged over all spec files."""
 
@@ -71,7 +71,7 @@ class EntitySpec:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IgnoreRule:
     """Accepted drift. Selectors are fnmatch globs; ``None`` selects anything."""
 
@@ -84,7 +84,7 @@ class IgnoreRule:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Spec:
     """The desired state, loaded and validated from one or more files."""
 
@@ -93,7 +93,7 @@ class Spec:
     files: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntityRead:
     """The live connections of one entity, or why they could not be read."""
 
@@ -106,7 +106,7 @@ class EntityRead:
         return self.connections is not None and self.error is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LiveState:
     """The live side of a check: what Datadog returned for each entity that was asked for."""
 
@@ -115,7 +115,7 @@ class LiveState:
     entities: Mapping[str, EntityRead]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Attribution:
     """Who touched a live connection last, as the API reported it."""
 
@@ -142,7 +142,7 @@ class Attribution:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DriftItem:
     """One difference between the spec and the live state."""
 
@@ -161,7 +161,7 @@ class DriftItem:
     reason: str | None = None  # set when severity == "ignored"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Notice:
     """A report-level warning that is not drift: a stale or an expired ignore entry."""
 
@@ -170,7 +170,7 @@ class Notice:
     source: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntityError:
     """An entity whose live state could not be read: the check is incomplete."""
 
@@ -178,7 +178,7 @@ class EntityError:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntityStatus:
     """Per-entity outcome."""
 
@@ -187,7 +187,7 @@ class EntityStatus:
     connections_checked: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Report:
     """The result of a check: everything a reporter or the exit code needs."""
 

@@ -71,8 +71,10 @@ def write_live_snapshot(
     read_at: str = "2026-11-29T21:40:58Z",
 ) -> str:
     """A snapshot file at ``path`` of a live state where each entity holds ``connections``."""
-    reads = {name: EntityRead(name, tuple(conns)) for name, conns in entities.items()}
-    write_snapshot(LiveState(site, read_at, reads), str(path))
+    reads = {
+        name: EntityRead(entity=name, connections=tuple(conns)) for name, conns in entities.items()
+    }
+    write_snapshot(LiveState(site=site, read_at=read_at, entities=reads), str(path))
     return str(path)
 
 

@@ -72,8 +72,10 @@ def report(
     if entities is None:
         failing = any(i.severity == "error" for i in items)
         entities = (
-            EntityStatus("users", "drift" if failing else "in_sync", 2),
-            EntityStatus("accounts", "in_sync", 1),
+            EntityStatus(
+                name="users", status="drift" if failing else "in_sync", connections_checked=2
+            ),
+            EntityStatus(name="accounts", status="in_sync", connections_checked=1),
         )
     return Report(
         items=items,
@@ -167,23 +169,26 @@ def representative() -> Report:
     assert all(i.connection for i in items) and profiles
     notices = (
         Notice(
-            "stale_ignore",
-            "ignore entry matches nothing declared or live: users/old-connection",
-            Location(USERS, 58, 5),
+            kind="stale_ignore",
+            message="ignore entry matches nothing declared or live: users/old-connection",
+            source=Location(USERS, 58, 5),
         ),
         Notice(
-            "expired_ignore",
-            "ignore entry expired on 2026-06-30 and no longer applies",
-            Location(USERS, 64, 5),
+            kind="expired_ignore",
+            message="ignore entry expired on 2026-06-30 and no longer applies",
+            source=Location(USERS, 64, 5),
         ),
     )
     errors = (
         EntityError(
-            "accounts",
-            "HTTP 503 Service Unavailable from https://api.datadoghq.com (after 4 attempts)",
+            entity="accounts",
+            message="HTTP 503 Service Unavailable from https://api.datadoghq.com (after 4 attempts)",
         ),
     )
-    entities = (EntityStatus("users", "drift", 4), EntityStatus("accounts", "error", 0))
+    entities = (
+        EntityStatus(name="users", status="drift", connections_checked=4),
+        EntityStatus(name="accounts", status="error", connections_checked=0),
+    )
     return report(items, notices=notices, errors=errors, entities=entities)
 
 
@@ -228,9 +233,14 @@ def hostile() -> Report:
             ("missing", "ignored"),
         )
     )
-    notices = (Notice("stale_ignore", EVIL, Location(f"x,y:{EVIL}.yaml", 3, 1)),)
-    errors = (EntityError(f"\n::error::{EVIL}", EVIL),)
-    entities = (EntityStatus("users", "drift", 1), EntityStatus(f"\n::error::{EVIL}", "error", 0))
+    notices = (
+        Notice(kind="stale_ignore", message=EVIL, source=Location(f"x,y:{EVIL}.yaml", 3, 1)),
+    )
+    errors = (EntityError(entity=f"\n::error::{EVIL}", message=EVIL),)
+    entities = (
+        EntityStatus(name="users", status="drift", connections_checked=1),
+        EntityStatus(name=f"\n::error::{EVIL}", status="error", connections_checked=0),
+    )
     return Report(
         items=items,
         notices=notices,
@@ -258,7 +268,7 @@ def carrying(value: str) -> Report:
         ),
         item("unexpected", "warning", field=value, actual=value, file=value),
     )
-    return report(items, errors=(EntityError(value, value),))
+    return report(items, errors=(EntityError(entity=value, message=value),))
 
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -95,7 +95,9 @@ def check(
     )
     loaded = load_specs([str(path)])
     state = LiveState(
-        "datadoghq.com", "2026-11-29T12:00:00Z", {"users": EntityRead("users", tuple(connections))}
+        site="datadoghq.com",
+        read_at="2026-11-29T12:00:00Z",
+        entities={"users": EntityRead(entity="users", connections=tuple(connections))},
     )
     return run_check(loaded, state, now=NOW)
 
@@ -436,7 +438,11 @@ def test_unreadable_entity_is_an_error_not_in_sync(tmp_path: Path) -> None:
     path.write_text(
         SPEC.format(conn_policy="fail", field_policy="fail") + ignore(conn="nope"), encoding="utf-8"
     )
-    state = LiveState("datadoghq.com", "t", {"users": EntityRead("users", None, "HTTP 503")})
+    state = LiveState(
+        site="datadoghq.com",
+        read_at="t",
+        entities={"users": EntityRead(entity="users", connections=None, error="HTTP 503")},
+    )
     report = run_check(load_specs([str(path)]), state, now=NOW)
     assert report.status == "error"
     assert [(e.entity, e.message) for e in report.errors] == [("users", "HTTP 503")]

@@ -89,7 +89,11 @@ def exported(live: Live) -> Iterator[tuple[Any, dict[str, list[str]]]]:
 
 
 def check(spec: Any, live: Live) -> Report:
-    state = LiveState("s", "t", {e: EntityRead(e, tuple(c)) for e, c in live.items()})
+    state = LiveState(
+        site="s",
+        read_at="t",
+        entities={e: EntityRead(entity=e, connections=tuple(c)) for e, c in live.items()},
+    )
     return run_check(spec, state, now=NOW)
 
 

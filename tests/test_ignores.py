@@ -12,7 +12,15 @@ HERE = Location("specs/users.yaml", 9, 5)
 
 def _changed(field: str, attribute: str) -> DriftItem:
     return DriftItem(
-        "changed", "error", "users", "crm", field, f"fields[{field}].{attribute}", "a", "b", HERE
+        kind="changed",
+        severity="error",
+        entity="users",
+        connection="crm",
+        field=field,
+        attribute=f"fields[{field}].{attribute}",
+        expected="a",
+        actual="b",
+        source=HERE,
     )
 
 
@@ -20,12 +28,28 @@ def _changed(field: str, attribute: str) -> DriftItem:
 def test_attribute_selector_matches_fields_whose_ids_hold_brackets(field: str) -> None:
     item = _changed(field, "description")
     assert relative_attribute(item) == "description"
-    rule = IgnoreRule("users", None, field, "description", "edited in the UI", None, HERE)
+    rule = IgnoreRule(
+        entity="users",
+        connection=None,
+        field=field,
+        attribute="description",
+        reason="edited in the UI",
+        expires=None,
+        location=HERE,
+    )
     [ignored] = apply([item], [rule])
     assert (ignored.severity, ignored.reason) == ("ignored", "edited in the UI")
 
 
 def test_an_attribute_selector_does_not_match_another_attribute() -> None:
-    rule = IgnoreRule("users", None, "a].b", "type", "r", None, HERE)
+    rule = IgnoreRule(
+        entity="users",
+        connection=None,
+        field="a].b",
+        attribute="type",
+        reason="r",
+        expires=None,
+        location=HERE,
+    )
     [item] = apply([_changed("a].b", "description")], [rule])
     assert item.severity == "error"

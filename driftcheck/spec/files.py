@@ -70,7 +70,7 @@ def _leaves(root: Path, path: Path) -> bool:
 
 
 def file_problem(file: str, message: str, mark: marked_yaml.Mark = (0, 0)) -> Problem:
-    return Problem(Location(str(file), mark[0], mark[1]), message)
+    return Problem(location=Location(str(file), mark[0], mark[1]), message=message)
 
 
 def read_document(path: Path) -> tuple[Any, list[Problem]]:

@@ -34,7 +34,7 @@ def schema_problems(name: str, document: Any) -> list[Problem]:
     """Schema errors of one document. An unsupported version hides every other error."""
     version = document.get("version")
     found = [
-        Problem(Location(name, *mark), message, where)
+        Problem(location=Location(name, *mark), message=message, path=where)
         for mark, message, where in schema.problems(document)
     ]
     if version != 1 and "version" in document:

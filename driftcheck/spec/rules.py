@@ -39,10 +39,10 @@ def check_rules(documents: Sequence[tuple[str, Any]]) -> list[Problem]:
             where = ", ".join(f"{value!r} at {place[0]}" for place, value in settings)
             problems.extend(
                 Problem(
-                    place[0],
-                    f"{policy} of entity {entity!r} is set to "
+                    location=place[0],
+                    message=f"{policy} of entity {entity!r} is set to "
                     f"different values: {where}; set it in one file only",
-                    place[1],
+                    path=place[1],
                 )
                 for place, _ in settings
             )
@@ -98,7 +98,10 @@ def _duplicates(
     if len(places) < 2:
         return []
     where = ", ".join(str(loc) for loc, _ in places)
-    return [Problem(loc, f"{message}: {where}; {fix}", path) for loc, path in places]
+    return [
+        Problem(location=loc, message=f"{message}: {where}; {fix}", path=path)
+        for loc, path in places
+    ]
 
 
 def _at(name: str, mark: tuple[int, int]) -> Location:

@@ -42,7 +42,7 @@ def report(tmp_path: Path) -> str:
         items=(item,),
         notices=(),
         errors=(),
-        entities=(EntityStatus("users", "drift", 1),),
+        entities=(EntityStatus(name="users", status="drift", connections_checked=1),),
         site="datadoghq.eu",
         generated_at="2026-11-20T10:02:11Z",
         driftcheck_version="0.1.0",

@@ -55,9 +55,9 @@ def _loaded(connections: Sequence[Mapping[str, Any]]) -> Any:
 def _state(entities: Mapping[str, Sequence[Mapping[str, Any]] | None]) -> LiveState:
     reads = {
         name: EntityRead(
-            name,
-            tuple(conns) if conns is not None else None,
-            None if conns is not None else "HTTP 503 from Datadog",
+            entity=name,
+            connections=tuple(conns) if conns is not None else None,
+            error=None if conns is not None else "HTTP 503 from Datadog",
         )
         for name, conns in entities.items()
     }

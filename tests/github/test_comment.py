@@ -50,12 +50,16 @@ def make_report(
         )
         for n in range(items if drift else 0)
     )
-    errors = (EntityError("accounts", "HTTP 503 from Datadog"),) if error else ()
+    errors = (EntityError(entity="accounts", message="HTTP 503 from Datadog"),) if error else ()
     return Report(
         items=drift_items,
         notices=(),
         errors=errors,
-        entities=(EntityStatus("users", "drift" if drift else "in_sync", items),),
+        entities=(
+            EntityStatus(
+                name="users", status="drift" if drift else "in_sync", connections_checked=items
+            ),
+        ),
         site="datadoghq.com",
         generated_at=read_at,
         driftcheck_version="0.1.0",

@@ -31,7 +31,10 @@ def state(**entities: EntityRead) -> LiveState:
     return LiveState(site="datadoghq.eu", read_at="2026-11-29T21:40:58Z", entities=entities)
 
 
-GOOD = state(users=EntityRead("users", (CONNECTION,)), accounts=EntityRead("accounts", ()))
+GOOD = state(
+    users=EntityRead(entity="users", connections=(CONNECTION,)),
+    accounts=EntityRead(entity="accounts", connections=()),
+)
 
 
 def write_json(path: Path, document: Any) -> str:
@@ -72,7 +75,7 @@ def test_reading_returns_only_the_entities_asked_for_in_that_order(tmp_path: Pat
 
 def test_an_entity_the_snapshot_lacks_is_unreadable_like_an_api_failure(tmp_path: Path) -> None:
     path = str(tmp_path / "live.json")
-    write_snapshot(state(users=EntityRead("users", ())), path)
+    write_snapshot(state(users=EntityRead(entity="users", connections=())), path)
     read = read_snapshot(path, ["users", "accounts"]).entities["accounts"]
     assert not read.ok
     assert read.connections is None
@@ -85,7 +88,10 @@ def test_an_entity_the_snapshot_lacks_is_unreadable_like_an_api_failure(tmp_path
 def test_a_state_with_an_unreadable_entity_is_never_written(tmp_path: Path) -> None:
     path = tmp_path / "live.json"
     path.write_text("previous snapshot", encoding="utf-8")
-    broken = state(users=EntityRead("users", ()), accounts=EntityRead("accounts", None, "HTTP 503"))
+    broken = state(
+        users=EntityRead(entity="users", connections=()),
+        accounts=EntityRead(entity="accounts", connections=None, error="HTTP 503"),
+    )
     with pytest.raises(LiveReadError, match="entity\\(ies\\) accounts could not be read") as caught:
         write_snapshot(broken, str(path))
     assert caught.value.exit_code == 4
@@ -96,7 +102,9 @@ def test_a_state_with_an_unreadable_entity_is_never_written(tmp_path: Path) -> N
 def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     path = tmp_path / "live.json"
     path.write_text("previous snapshot", encoding="utf-8")
-    unserializable = state(users=EntityRead("users", ({"id": "c", "when": object()},)))
+    unserializable = state(
+        users=EntityRead(entity="users", connections=({"id": "c", "when": object()},))
+    )
     with pytest.raises(TypeError):
         write_snapshot(unserializable, str(path))
     assert path.read_text("utf-8") == "previous snapshot"

@@ -79,13 +79,16 @@ def test_at_most_ten_of_each_level_then_one_notice_counting_the_rest() -> None:
     items = tuple(item("missing", field=f"e{i}") for i in range(24)) + tuple(
         item("unexpected", "warning", field=f"w{i}") for i in range(13)
     )
-    errors = (EntityError("accounts", "timeout"),)
+    errors = (EntityError(entity="accounts", message="timeout"),)
     parsed = commands(
         github(
             report(
                 items,
                 errors=errors,
-                entities=(EntityStatus("users", "drift", 1), EntityStatus("accounts", "error", 0)),
+                entities=(
+                    EntityStatus(name="users", status="drift", connections_checked=1),
+                    EntityStatus(name="accounts", status="error", connections_checked=0),
+                ),
             )
         )
     )

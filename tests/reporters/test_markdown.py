@@ -140,7 +140,9 @@ def many_items(n: int) -> Any:
         )
         for i in range(n)
     )
-    return report(items, entities=(EntityStatus("users", "drift", 7),))
+    return report(
+        items, entities=(EntityStatus(name="users", status="drift", connections_checked=7),)
+    )
 
 
 def test_5000_items_stay_under_the_budget_and_say_how_many_were_left_out() -> None:

@@ -47,8 +47,11 @@ def test_every_format_is_newline_terminated_and_deterministic(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", ["text", "markdown", "github"])
 def test_an_unreadable_entity_is_never_shown_as_green(fmt: str) -> None:
     unreadable = report(
-        errors=(EntityError("accounts", "HTTP 403 Forbidden"),),
-        entities=(EntityStatus("users", "in_sync", 2), EntityStatus("accounts", "error", 0)),
+        errors=(EntityError(entity="accounts", message="HTTP 403 Forbidden"),),
+        entities=(
+            EntityStatus(name="users", status="in_sync", connections_checked=2),
+            EntityStatus(name="accounts", status="error", connections_checked=0),
+        ),
     )
     out = render(unreadable, fmt, RenderOptions())
     assert "INCOMPLETE: 1 of 2 entities could not be read" in out
@@ -75,7 +78,7 @@ def test_an_unreadable_entity_is_never_shown_as_green(fmt: str) -> None:
         ),
         (
             (item("missing"),),
-            (EntityError("accounts", "boom"),),
+            (EntityError(entity="accounts", message="boom"),),
             "INCOMPLETE: 1 of 2 entities could not be read; in the 1 entity checked: 1 error "
             "(2 connections checked)",
         ),
@@ -91,11 +94,12 @@ def test_the_verdict_sentence_states_status_and_counts(
 
 def test_nothing_checked_when_every_entity_failed() -> None:
     failed = report(
-        errors=(EntityError("users", "boom"),), entities=(EntityStatus("users", "error", 0),)
+        errors=(EntityError(entity="users", message="boom"),),
+        entities=(EntityStatus(name="users", status="error", connections_checked=0),),
     )
     assert sentence(failed) == "INCOMPLETE: 1 of 1 entity could not be read; nothing was checked"
 
 
 def test_notices_are_counted_in_the_verdict() -> None:
-    notice = Notice("stale_ignore", "matches nothing", Location("a.yaml", 3, 5))
+    notice = Notice(kind="stale_ignore", message="matches nothing", source=Location("a.yaml", 3, 5))
     assert sentence(report(notices=(notice,))).endswith("; 1 notice")
