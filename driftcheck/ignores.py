@@ -91,7 +91,9 @@ def stale(rules: Sequence[IgnoreRule], spec: Spec, live: LiveState) -> list[Noti
             notices.append(
                 Notice(
                     kind="stale_ignore",
-                    message=f"ignore entry for {_selector(rule)} {why}; remove it or fix its selectors",
+                    message=(
+                        f"ignore entry for {_selector(rule)} {why}; remove it or fix its selectors"
+                    ),
                     source=rule.location,
                 )
             )

@@ -182,7 +182,9 @@ def representative() -> Report:
     errors = (
         EntityError(
             entity="accounts",
-            message="HTTP 503 Service Unavailable from https://api.datadoghq.com (after 4 attempts)",
+            message=(
+                "HTTP 503 Service Unavailable from https://api.datadoghq.com (after 4 attempts)"
+            ),
         ),
     )
     entities = (
