@@ -23,6 +23,7 @@ from driftcheck.model import (
     Location,
     Report,
     Spec,
+    has_failing_drift,
 )
 
 DEFAULT_ENTITIES = ("users", "accounts")
@@ -86,7 +87,7 @@ def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:
         found = ignores.apply(diff_entity(entity, read.connections or ()), active)
         items.extend(found)
         ids = {c.id for c in entity.connections} | {c["id"] for c in read.connections or ()}
-        failing = any(item.severity == "error" for item in found)
+        failing = has_failing_drift(found)
         statuses.append(
             EntityStatus(
                 name=name, status="drift" if failing else "in_sync", connections_checked=len(ids)

@@ -38,6 +38,6 @@ def decide(report: Report, *, report_only: bool = False) -> ExitCode:
     """
     if report.errors:
         return ExitCode.LIVE_UNREADABLE
-    if any(item.severity == "error" for item in report.items):
+    if report.status == "drift":
         return ExitCode.OK if report_only else ExitCode.DRIFT
     return ExitCode.OK

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -161,6 +161,12 @@ class DriftItem:
     reason: str | None = None  # set when severity == "ignored"
 
 
+def has_failing_drift(items: Iterable[DriftItem]) -> bool:
+    """The one rule for "is this drift a failure": any item of severity ``error`` (warnings
+    and ignored items never fail a check)."""
+    return any(item.severity == "error" for item in items)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Notice:
     """A report-level warning that is not drift: a stale or an expired ignore entry."""
@@ -203,6 +209,6 @@ class Report:
     def status(self) -> Status:
         if self.errors:
             return "error"
-        if any(item.severity == "error" for item in self.items):
+        if has_failing_drift(self.items):
             return "drift"
         return "in_sync"

@@ -164,12 +164,19 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
+    for add in (_add_validate, _add_check, _add_snapshot, _add_export, _add_comment):
+        add(sub)
+    return parser
 
+
+def _add_validate(sub: Any) -> None:
     p = _command(sub, "validate", "validate spec files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=cmd_validate, build=_validate)
 
+
+def _add_check(sub: Any) -> None:
     p = _command(sub, "check", "compare the specs with the live state")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     _add_live_options(p, snapshot=True)
@@ -188,6 +195,8 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(run=cmd_check, build=_check)
 
+
+def _add_snapshot(sub: Any) -> None:
     p = _command(sub, "snapshot", "save the live state to a JSON file")
     p.add_argument(
         "paths",
@@ -199,12 +208,16 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_snapshot, build=_snapshot)
 
+
+def _add_export(sub: Any) -> None:
     p = _command(sub, "export", "write spec files from the live state")
     _add_live_options(p, snapshot=True)
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(run=cmd_export, build=_export)
 
+
+def _add_comment(sub: Any) -> None:
     p = _command(sub, "comment", "post or update the pull-request comment")
     p.add_argument("report", metavar="REPORT.json", help="a report written by check --report-json")
     p.add_argument(
@@ -213,4 +226,3 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
         "the action derives one from its inputs)",
     )
     p.set_defaults(run=cmd_comment, build=_comment)
-    return parser

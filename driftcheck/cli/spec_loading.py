@@ -25,6 +25,6 @@ def load_or_explain(paths: Sequence[str], ctx: Context) -> Spec:
 
 def explain(exc: SpecInvalid, ctx: Context) -> None:
     """Write every problem of an invalid spec set to stderr, as text."""
-    from driftcheck.spec.load import render_problems
+    from driftcheck.reporters.problems import render_problems
 
     ctx.stderr.write(render_problems(exc.problems, "text"))

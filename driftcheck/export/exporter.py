@@ -27,6 +27,7 @@ from driftcheck.spec import marked_yaml
 from driftcheck.spec.load import schema_problems
 from driftcheck.spec.rules import check_rules
 from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
+from driftcheck.wording import clip
 
 REQUIRED_FIELD = ("id", "source_name", "type")
 OPTIONAL_FIELD = ("display_name", "description")
@@ -75,8 +76,7 @@ def _checked(value: Any, where: str, key: str, *, required: bool = False) -> str
 
 
 def _clip(value: Any) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:59] + "…"
+    return clip(repr(value), 60)
 
 
 def _mapping(value: Any, where: str, key: str) -> Mapping[str, Any]:

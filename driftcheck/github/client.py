@@ -11,7 +11,6 @@ date). Every failure is a :class:`GitHubFailure` whose text never holds the toke
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from driftcheck import __version__
+from driftcheck.http import is_loopback
 from driftcheck.retry import backoff, parse_retry_after
 
 TIMEOUT = (5.0, 30.0)  # (connect, read) seconds of every request
@@ -53,11 +53,7 @@ def checked_api_url(url: str) -> str:
     """The API URL without a trailing slash; the token goes over https only (or loopback)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(host)):
         raise GitHubFailure(f"GITHUB_API_URL {url!r} must be an https:// URL")
     return url.rstrip("/")
 

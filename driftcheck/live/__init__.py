@@ -23,7 +23,6 @@ if TYPE_CHECKING:
         GOV_SITES,
         SITES,
         Target,
-        is_loopback,
         resolve_target,
     )
     from driftcheck.live.snapshot import read_snapshot, render_snapshot, write_snapshot
@@ -37,7 +36,6 @@ _EXPORTS = {
     "Target": "sites",
     "connections_from_response": "payload",
     "credentials_from_env": "credentials",
-    "is_loopback": "sites",
     "parse_json": "payload",
     "read_live": "client",
     "read_snapshot": "snapshot",
@@ -56,7 +54,6 @@ __all__ = [
     "Target",
     "connections_from_response",
     "credentials_from_env",
-    "is_loopback",
     "parse_json",
     "read_live",
     "read_snapshot",

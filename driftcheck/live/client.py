@@ -25,6 +25,7 @@ import requests.adapters
 
 from driftcheck import __version__
 from driftcheck.errors import UsageError
+from driftcheck.http import is_loopback
 from driftcheck.live.credentials import Credentials, credentials_from_env
 from driftcheck.live.failures import (
     DEBUG_ADVICE,
@@ -35,7 +36,7 @@ from driftcheck.live.failures import (
     network_advice,
 )
 from driftcheck.live.payload import connections_from_response, parse_json
-from driftcheck.live.sites import Target, is_loopback, resolve_target
+from driftcheck.live.sites import Target, resolve_target
 from driftcheck.model import EntityRead, LiveState
 from driftcheck.redact import MASK, redact
 from driftcheck.retry import MAX_ATTEMPTS, Deadline, RateGate, backoff, server_hint

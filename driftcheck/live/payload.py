@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from driftcheck.wording import clip
+
 RESPONSE_TYPE = "list_connections_response"
 _SNIPPET = 200
 
@@ -143,7 +145,7 @@ def describe_bad_body(body: bytes, content_type: str, problem: str) -> str:
 
 
 def _clip(text: str) -> str:
-    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
+    return clip(text, _SNIPPET)
 
 
 def _kind(value: Any) -> str:

@@ -5,11 +5,11 @@ A :class:`Target` is the base URL requests go to and the label reports show for 
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from driftcheck.errors import UsageError
+from driftcheck.http import is_loopback
 
 DEFAULT_SITE = "datadoghq.com"
 
@@ -95,13 +95,3 @@ def _from_api_url(raw: str) -> Target:
         )
     base = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
     return Target(base_url=base, site=base)
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from driftcheck.errors import UsageError
 from driftcheck.model import Report
 
+__all__ = ["FORMATS", "MARKDOWN_BUDGET", "RenderOptions", "Renderer", "render", "renderer"]
+
 #: GitHub refuses comments over 65,536 characters; this leaves room for the poster's marker.
 MARKDOWN_BUDGET = 60_000
 

@@ -8,19 +8,17 @@ Data is escaped with :func:`escape.workflow_property` / :func:`escape.workflow_d
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from driftcheck.errors import OutputError
 from driftcheck.escape import terminal, workflow_data, workflow_property
 from driftcheck.model import DriftItem, Location, Report
 from driftcheck.reporters import summary as s
+from driftcheck.wording import plural
 
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
 
 MAX_ANNOTATIONS = 10  # per level, per step: GitHub's limit
-STEP_SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a job summary of 1 MiB or more
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -51,7 +49,7 @@ def render(report: Report, options: RenderOptions) -> str:
     more_warnings = max(0, len(warnings) - MAX_ANNOTATIONS)
     if more_errors or more_warnings:
         counted = " and ".join(
-            s.plural(n, f"more {level}")
+            plural(n, f"more {level}")
             for level, n in (("error", more_errors), ("warning", more_warnings))
             if n
         )
@@ -99,20 +97,3 @@ def _command(level: str, source: Location | None, title: str, message: str) -> s
             props += [f"line={source.line}", f"col={max(source.column, 1)}"]
     props.append(f"title={workflow_property(title)}")
     return f"::{level} {','.join(props)}::{workflow_data(message)}"
-
-
-def append_step_summary(path: str, markdown: str) -> None:
-    """Append ``markdown`` to the job summary file, keeping it under GitHub's 1 MiB limit:
-    when it would not fit, a one-line note is appended instead (or nothing, if even that
-    would not fit)."""
-    note = "driftcheck: the report did not fit in the job summary (1 MiB); see the job log.\n"
-    try:
-        size = os.path.getsize(path) if os.path.exists(path) else 0
-        for text in (markdown, note):
-            data = ("\n" if size else "") + text + ("" if text.endswith("\n") else "\n")
-            if size + len(data.encode("utf-8")) < STEP_SUMMARY_LIMIT:
-                with open(path, "a", encoding="utf-8") as handle:
-                    handle.write(data)
-                return
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot append the job summary: {exc.strerror or exc}") from exc

@@ -21,6 +21,7 @@ from driftcheck.model import (
     Report,
 )
 from driftcheck.reporters.summary import count, jsonable
+from driftcheck.wording import clip
 
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
@@ -148,8 +149,7 @@ def _first_schema_error(document: Any) -> str | None:
 
 
 def _short(value: Any, limit: int = 200) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(str(value), limit)
 
 
 def _from_document(document: Mapping[str, Any]) -> Report:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from driftcheck.escape import md_code, md_text, url_path
 from driftcheck.model import DriftItem, EntityStatus, Location, Report
 from driftcheck.reporters import summary as s
+from driftcheck.wording import clip, plural
 
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
@@ -87,7 +88,7 @@ def _fit(head: str, blocks: list[_Block], budget: int) -> str:
 def _left_out(left: dict[str, int], budget: int) -> str:
     if not any(left.values()):
         return ""
-    what = " and ".join(s.plural(n, unit) for unit, n in left.items() if n)
+    what = " and ".join(plural(n, unit) for unit, n in left.items() if n)
     return (
         f"✂️ **{what} left out** to keep this report under {budget:,} characters. "
         "`driftcheck check --report-json FILE` writes the whole report.\n"
@@ -119,13 +120,13 @@ def _errors(report: Report) -> str:
     n = len(report.errors)
     lines = [
         "> [!CAUTION]",
-        f"> **The check is incomplete:** {s.plural(n, 'entity', 'entities')} could not be "
+        f"> **The check is incomplete:** {plural(n, 'entity', 'entities')} could not be "
         f"read, so {'its' if n == 1 else 'their'} drift is unknown. Fix the cause and rerun.",
         ">",
     ]
     for error in report.errors[:_MAX_ERRORS]:
         lines.append(
-            f"> - {md_code(error.entity, in_table=False)}: {md_text(_cut(error.message, _PROSE))}"
+            f"> - {md_code(error.entity, in_table=False)}: {md_text(clip(error.message, _PROSE))}"
         )
     if n > _MAX_ERRORS:
         lines.append(f"> - and {n - _MAX_ERRORS:,} more")
@@ -163,7 +164,7 @@ def _summary_row(
 
 def _notices(report: Report, options: RenderOptions) -> _Block:
     rows = [
-        f"- ⚠️ {_NOTICE.get(n.kind, 'notice')}: {md_text(_cut(n.message, _PROSE))} "
+        f"- ⚠️ {_NOTICE.get(n.kind, 'notice')}: {md_text(clip(n.message, _PROSE))} "
         f"({_link(n.source, options)})\n"
         for n in report.notices
     ]
@@ -206,9 +207,9 @@ def _row(item: DriftItem, options: RenderOptions) -> str:
     source = _link(item.source, options) if item.source else "—"
     notes = []
     if item.severity == "ignored":
-        notes.append("ignored: " + md_text(_cut(item.reason or "no reason given", _PROSE)))
+        notes.append("ignored: " + md_text(clip(item.reason or "no reason given", _PROSE)))
     if item.attribution is not None and item.attribution.describe():
-        notes.append(md_text(_cut(item.attribution.describe(), _PROSE)))
+        notes.append(md_text(clip(item.attribution.describe(), _PROSE)))
     cells = [
         f"{_ICON[item.severity]} {item.severity}",
         _KIND[item.kind],
@@ -230,7 +231,3 @@ def _link(location: Location, options: RenderOptions) -> str:
     path = location.file.removeprefix("./")
     href = f"{options.link_base or ''}{url_path(path)}#L{location.line}"
     return f"[{md_text(f'{path}:{location.line}')}]({href})"
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from driftcheck.model import DriftItem, Kind, Report, Severity
+from driftcheck.wording import clip, plural
 
 KINDS: tuple[Kind, ...] = ("missing", "unexpected", "changed")
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "ignored")
@@ -58,11 +59,6 @@ def count(report: Report) -> Counts:
         connections_checked=sum(e.connections_checked for e in checked),
         notices=len(report.notices),
     )
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 error``, ``2 errors``, ``3 entities`` (with ``many`` for irregular plurals)."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def severity_phrase(counts: Counts) -> str:
@@ -135,7 +131,7 @@ def show_value(value: Any, limit: int = 200) -> str:
     if value is None:
         return NOT_SET
     text = json.dumps(jsonable(value), ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)
 
 
 def jsonable(value: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from driftcheck.escape import terminal
 from driftcheck.model import DriftItem, EntityStatus, Report
 from driftcheck.reporters import summary as s
+from driftcheck.wording import plural
 
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
@@ -58,7 +59,7 @@ def _entity(
     if error is not None:
         return [f"{title}: {paint('NOT CHECKED', 'alarm')}: could not be read: {terminal(error)}"]
     state = _ENTITY_STATE[status.status] if status else "drift"
-    checked = f", {s.plural(status.connections_checked, 'connection')} checked" if status else ""
+    checked = f", {plural(status.connections_checked, 'connection')} checked" if status else ""
     lines = [f"{title}: {state}{checked}"]
     for connection, group in s.by_connection(items):
         if len(group) == 1 and _whole_connection(group[0]):

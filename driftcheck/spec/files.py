@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from driftcheck.model import Location, Problem
+from driftcheck.model import Problem
 from driftcheck.spec import marked_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -70,7 +70,7 @@ def _leaves(root: Path, path: Path) -> bool:
 
 
 def file_problem(file: str, message: str, mark: marked_yaml.Mark = (0, 0)) -> Problem:
-    return Problem(location=Location(str(file), mark[0], mark[1]), message=message)
+    return Problem(location=marked_yaml.location(str(file), mark), message=message)
 
 
 def read_document(path: Path) -> tuple[Any, list[Problem]]:

@@ -7,12 +7,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from driftcheck.errors import SpecInvalid
-from driftcheck.escape import terminal
 from driftcheck.model import (
     ConnectionSpec,
     EntitySpec,
@@ -34,7 +32,7 @@ def schema_problems(name: str, document: Any) -> list[Problem]:
     """Schema errors of one document. An unsupported version hides every other error."""
     version = document.get("version")
     found = [
-        Problem(location=Location(name, *mark), message=message, path=where)
+        Problem(location=marked_yaml.location(name, mark), message=message, path=where)
         for mark, message, where in schema.problems(document)
     ]
     if version != 1 and "version" in document:
@@ -82,7 +80,7 @@ def build_spec(documents: Sequence[tuple[str, Any]]) -> Spec:
     for name, document in documents:
         for entity, body in (document.get("entities") or {}).items():
             merged = entities.setdefault(entity, {"connections": [], "location": None})
-            merged["location"] = merged["location"] or _loc(
+            merged["location"] = merged["location"] or marked_yaml.location(
                 name, document["entities"].key_marks[entity]
             )
             for policy in ("unmanaged_connections", "unmanaged_fields"):
@@ -103,26 +101,27 @@ def build_spec(documents: Sequence[tuple[str, Any]]) -> Spec:
     return Spec(entities=built, ignores=tuple(ignores), files=tuple(n for n, _ in documents))
 
 
-def _loc(name: str, mark: marked_yaml.Mark) -> Location:
-    return Location(name, mark[0], mark[1])
-
-
 def _connection(name: str, body: Any, entity_fields: Policy) -> ConnectionSpec:
     attributes: dict[str, Any] = {"type": body["type"], "join": dict(body["join"])}
-    places = {key: _loc(name, body.key_marks[key]) for key in ("type", "join")}
-    places.update({f"join.{k}": _loc(name, body["join"].key_marks[k]) for k in body["join"]})
+    places = {key: marked_yaml.location(name, body.key_marks[key]) for key in ("type", "join")}
+    places.update(
+        {f"join.{k}": marked_yaml.location(name, body["join"].key_marks[k]) for k in body["join"]}
+    )
     if "metadata" in body:
         attributes["metadata"] = dict(body["metadata"])
-        places["metadata"] = _loc(name, body.key_marks["metadata"])
+        places["metadata"] = marked_yaml.location(name, body.key_marks["metadata"])
         places.update(
-            {f"metadata.{k}": _loc(name, body["metadata"].key_marks[k]) for k in body["metadata"]}
+            {
+                f"metadata.{k}": marked_yaml.location(name, body["metadata"].key_marks[k])
+                for k in body["metadata"]
+            }
         )
     return ConnectionSpec(
         id=body["id"],
         attributes=attributes,
         fields=tuple(_field(name, f) for f in body.get("fields") or ()),
         unmanaged_fields=body.get("unmanaged_fields", entity_fields),
-        location=_loc(name, body.start),
+        location=marked_yaml.location(name, body.start),
         attribute_locations=places,
     )
 
@@ -134,7 +133,7 @@ def _field(name: str, body: Any) -> FieldSpec:
     return FieldSpec(
         id=body["id"],
         attributes=attributes,
-        location=_loc(name, body.start),
+        location=marked_yaml.location(name, body.start),
         attribute_locations=_Places(name, body.key_marks, attributes),
     )
 
@@ -153,7 +152,7 @@ class _Places(Mapping[str, Location]):
     def __getitem__(self, key: str) -> Location:
         if key not in self._keys:
             raise KeyError(key)
-        return _loc(self._file, self._marks[key])
+        return marked_yaml.location(self._file, self._marks[key])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -174,53 +173,5 @@ def _ignore(name: str, entry: Any) -> IgnoreRule:
         attribute=entry.get("attribute"),
         reason=entry["reason"],
         expires=dt.date.fromisoformat(expires) if expires else None,
-        location=_loc(name, entry.start),
+        location=marked_yaml.location(name, entry.start),
     )
-
-
-def summarize(spec: Spec) -> str:
-    """'2 files valid: 2 entities, 3 connections, 12 fields, 1 ignore entry'."""
-    connections = [c for e in spec.entities.values() for c in e.connections]
-    fields = sum(len(c.fields) for c in connections)
-    return (
-        f"{_n(len(spec.files), 'file')} valid: {_n(len(spec.entities), 'entity', 'entities')}, "
-        f"{_n(len(connections), 'connection')}, {_n(fields, 'field')}, "
-        f"{_n(len(spec.ignores), 'ignore entry', 'ignore entries')}"
-    )
-
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def render_problems(problems: Sequence[Problem], fmt: str) -> str:
-    """Problems as text lines (``file:line:col: error: ...``) or as a JSON document."""
-    if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "valid": not problems,
-                    "problems": [
-                        {
-                            "file": p.location.file,
-                            "line": p.location.line or None,
-                            "column": p.location.column or None,
-                            "message": p.message,
-                            "path": p.path or None,
-                        }
-                        for p in problems
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    lines = []
-    for p in problems:
-        where = p.location.file if p.location.line == 0 else str(p.location)
-        at = f" (at {p.path})" if p.path else ""
-        lines.append(terminal(f"{where}: error: {p.message}{at}"))
-    files = len({p.location.file for p in problems})
-    lines.append(f"{_n(len(problems), 'problem')} in {_n(files, 'file')}")
-    return "\n".join(lines) + "\n"

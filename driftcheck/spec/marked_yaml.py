@@ -18,7 +18,10 @@ from typing import Any
 
 import yaml
 
-Mark = tuple[int, int]
+from driftcheck.model import Location
+from driftcheck.wording import clip
+
+Mark = tuple[int, int]  # (line, column), 1-based; (0, 0) for the file as a whole
 
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 2_000_000
@@ -141,7 +144,7 @@ def _key_problem(key_node: yaml.Node, key: Any) -> str:
         kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
         return f"a mapping key must be a string, not {kind}"
     shown = repr(key_node.value)
-    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    shown = clip(shown, 60)
     return f"mapping key {shown} is not a string: quote it (YAML reads it as {type(key).__name__})"
 
 
@@ -301,3 +304,9 @@ def load(text: str) -> Any:
         raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", (1, 1)) from exc
     finally:
         loader.dispose()
+
+
+def location(file: str, mark: Mark) -> Location:
+    """The :class:`~driftcheck.model.Location` of ``mark`` in ``file``: the one place where a
+    YAML position becomes a position in a report."""
+    return Location(file, mark[0], mark[1])

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from driftcheck.model import Location, Problem
+from driftcheck.spec.marked_yaml import location
 from driftcheck.spec.schema import path_text
 
 Place = tuple[Location, str]  # where, schema path
@@ -22,11 +23,13 @@ def check_rules(documents: Sequence[tuple[str, Any]]) -> list[Problem]:
             base = ["entities", entity]
             for policy in ("unmanaged_connections", "unmanaged_fields"):
                 if policy in body:
-                    place = (_at(name, body.value_marks[policy]), path_text([*base, policy]))
+                    place = (location(name, body.value_marks[policy]), path_text([*base, policy]))
                     policies[(entity, policy)].append((place, body[policy]))
             for i, conn in enumerate(body.get("connections") or ()):
                 path = [*base, "connections", i]
-                connections[(entity, conn["id"])].append((_at(name, conn.start), path_text(path)))
+                connections[(entity, conn["id"])].append(
+                    (location(name, conn.start), path_text(path))
+                )
                 problems.extend(_connection_rules(name, conn, path))
     for (entity, conn_id), places in connections.items():
         problems.extend(
@@ -63,7 +66,7 @@ def _connection_rules(name: str, conn: Any, path: list[Any]) -> list[Problem]:
     places: dict[str, list[Place]] = defaultdict(list)
     for j, field in enumerate(fields):
         field_path = path_text([*path, "fields", j])
-        places[field["id"]].append((_at(name, field.start), field_path))
+        places[field["id"]].append((location(name, field.start), field_path))
     for field_id, found in places.items():
         problems.extend(
             _duplicates(
@@ -78,7 +81,7 @@ def _group_repeats(name: str, field: Any, field_path: list[Any]) -> list[Problem
     groups: dict[str, list[Place]] = defaultdict(list)
     for k, group in enumerate(field["groups"]):
         groups[group].append(
-            (_at(name, field["groups"].item_marks[k]), path_text([*field_path, "groups", k]))
+            (location(name, field["groups"].item_marks[k]), path_text([*field_path, "groups", k]))
         )
     problems: list[Problem] = []
     for group, places in groups.items():
@@ -102,7 +105,3 @@ def _duplicates(
         Problem(location=loc, message=f"{message}: {where}; {fix}", path=path)
         for loc, path in places
     ]
-
-
-def _at(name: str, mark: tuple[int, int]) -> Location:
-    return Location(name, mark[0], mark[1])

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from samples import carrying, hostile, item, report, representative
 
-from driftcheck.errors import OutputError
 from driftcheck.model import EntityError, EntityStatus
 from driftcheck.reporters import RenderOptions, render
-from driftcheck.reporters.github import STEP_SUMMARY_LIMIT, append_step_summary
 
 COMMAND = re.compile(r"::(error|warning|notice) ([^:]*)::(.*)")
 PROPERTIES = {"file", "line", "col", "title"}
@@ -108,44 +104,6 @@ def test_hostile_values_cannot_start_or_break_a_command() -> None:
         assert "%0A::" not in message.replace("%250A::", "")  # data's "%0A" is encoded as %250A
         for value in props.values():
             assert not set(value) & set(",:\r\n")
-
-
-# ---------------------------------------------------------------- job summary
-
-
-def test_step_summary_is_appended_after_existing_content(tmp_path: Path) -> None:
-    path = tmp_path / "summary.md"
-    path.write_text("# earlier step\n", encoding="utf-8")
-    append_step_summary(str(path), "## report")
-    assert path.read_text(encoding="utf-8") == "# earlier step\n\n## report\n"
-
-
-def test_step_summary_is_created_when_missing(tmp_path: Path) -> None:
-    path = tmp_path / "summary.md"
-    append_step_summary(str(path), "## report\n")
-    assert path.read_text(encoding="utf-8") == "## report\n"
-
-
-def test_step_summary_stays_under_one_mebibyte(tmp_path: Path) -> None:
-    path = tmp_path / "summary.md"
-    path.write_bytes(b"x" * (STEP_SUMMARY_LIMIT - 1000))
-    append_step_summary(str(path), "é" * 2000)  # 4,000 bytes: does not fit
-    assert path.stat().st_size < STEP_SUMMARY_LIMIT
-    assert path.read_text(encoding="utf-8").endswith(
-        "did not fit in the job summary (1 MiB); see the job log.\n"
-    )
-
-
-def test_step_summary_writes_nothing_when_even_the_note_does_not_fit(tmp_path: Path) -> None:
-    path = tmp_path / "summary.md"
-    path.write_bytes(b"x" * (STEP_SUMMARY_LIMIT - 10))
-    append_step_summary(str(path), "## report")
-    assert path.stat().st_size == STEP_SUMMARY_LIMIT - 10
-
-
-def test_step_summary_write_failure_is_an_output_error(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="cannot append the job summary"):
-        append_step_summary(str(tmp_path), "## report")
 
 
 def test_a_leading_dot_slash_is_dropped_from_the_file() -> None:

@@ -75,7 +75,7 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         ctx.stdout.write(output)
     summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
-        from driftcheck.reporters.github import append_step_summary
+        from driftcheck.github.step_summary import append_step_summary
 
         append_step_summary(summary_path, render(report, "markdown", render_options))
 

@@ -9,7 +9,8 @@ from driftcheck.exitcodes import ExitCode
 
 
 def cmd_validate(options: ValidateOptions, ctx: Context) -> ExitCode:
-    from driftcheck.spec.load import load_specs, render_problems, summarize
+    from driftcheck.reporters.problems import render_problems, summarize
+    from driftcheck.spec.load import load_specs
 
     try:
         spec = load_specs(options.paths)
