@@ -62,12 +62,8 @@ def _presence(
                 severity="error",
                 entity=entity.name,
                 connection=conn.id,
-                field=None,
-                attribute=None,
                 expected=_connection_summary(conn.attributes, [f.id for f in conn.fields]),
-                actual=None,
                 source=conn.location,
-                attribution=None,
             )
         else:
             yield from _diff_connection(entity.name, conn, found, pending)
@@ -82,9 +78,6 @@ def _presence(
                 severity=severity,
                 entity=entity.name,
                 connection=conn_id,
-                field=None,
-                attribute=None,
-                expected=None,
                 actual=_connection_summary(found, fields),
                 source=entity.location,
                 attribution=_attribution(found),
@@ -115,7 +108,6 @@ def _diff_connection(
                 severity="error",
                 entity=entity,
                 connection=conn.id,
-                field=None,
                 attribute=attribute,
                 expected=_lookup(conn.attributes, attribute),
                 actual=_lookup(actual, attribute),
@@ -134,11 +126,8 @@ def _diff_connection(
                 entity=entity,
                 connection=conn.id,
                 field=field.id,
-                attribute=None,
                 expected=dict(field.attributes),
-                actual=None,
                 source=field.location,
-                attribution=None,
             )
         elif not _unchanged(field.attributes, found):
             pending.append(_field_pending(entity, conn.id, field, found, who))
@@ -155,8 +144,6 @@ def _diff_connection(
                 entity=entity,
                 connection=conn.id,
                 field=field_id,
-                attribute=None,
-                expected=None,
                 actual=shown,
                 source=conn.location,
                 attribution=who,

@@ -150,13 +150,13 @@ class DriftItem:
     severity: Severity
     entity: str
     connection: str
-    field: str | None
+    source: Location | None
+    field: str | None = None  # None for an item about the connection itself
     #: path below the connection, e.g. "type", "metadata.owner", "fields[tier].display_name";
     #: None for missing and unexpected items
-    attribute: str | None
-    expected: Any
-    actual: Any
-    source: Location | None
+    attribute: str | None = None
+    expected: Any = None  # None: not in the spec
+    actual: Any = None  # None: not in Datadog
     attribution: Attribution | None = None
     reason: str | None = None  # set when severity == "ignored"
 
