@@ -1,29 +1,37 @@
-"""driftcheck benchmarks: one run, one data set, every figure of the performance issue.
+"""driftcheck benchmarks: one run, one data set, every figure of the performance issues.
 
-Generates synthetic specs and live snapshots (``generate.py``), then measures medians of
-several runs; every command runs in a fresh process (under GNU time, for its own peak RSS
-and CPU time), the diff stage and ``read_live`` in this one:
+Generates synthetic specs and live snapshots (``generate.py``), then measures. Every
+command runs in a fresh process under GNU time (its own peak RSS and CPU time), and
+commands that are compared run **paired**: interleaved A B A B ..., so that each ratio
+compares two runs made a moment apart, under the same load. Each ratio is reported as the
+median with its min-max over the pairs, and the verdict is taken on the median.
 
-1. the floor: parsing the inputs only (``yaml.load`` with ``CSafeLoader`` + ``json.load``);
-2. ``driftcheck check --live-snapshot`` end to end, and its peak RSS against the floor's;
-3. driftcheck's diff stage alone against the naive ``DeepDiff(spec, live, ignore_order=True)``;
-4. startup: ``--version``, ``--help`` and ``validate`` (one file) against
-   ``python -c "import yaml, jsonschema, deepdiff, requests"``, and what each imports;
-5. live reads: 8 entities from the fake API with 200 ms latency against 8 x 200 ms;
-6. scaling: 2,000 x 50 against 200 x 50 fields.
+The floor (``FLOOR_CODE``): one fresh process that loads every spec file with libyaml's
+``CSafeLoader`` and ``json.load``s the snapshot, keeping every document, with the cyclic
+GC off. Figures:
 
-It prints each figure with its ratio, the target, and the command that reproduces it. The
-python running this script is the one measured (``sys.executable -m driftcheck``).
+1. check end to end at 200 x 50 and 2,000 x 50 fields, time and peak RSS against the floor;
+   10x the fields against the time;
+2. deep drift (every field changed, 10k items): the GitHub Action's call (github format,
+   JSON and Markdown reports, job summary) against the floor;
+3. ``comment`` on that report against a process that imports requests and loads the report;
+4. scale: one spec file of 20k / 200k fields, spec sets of 50k / 500k fields;
+5. the diff stage against the naive ``DeepDiff``, startup, live reads (as before).
+
+``--compare REV`` runs commit REV (checked out with ``git worktree``) and this checkout side
+by side: floor, REV, this, floor, REV, this, ... and prints both ratios to the floor and
+this ÷ REV. The python running this script runs both (``sys.executable -m driftcheck``).
 
 Usage::
 
-    python benchmarks/bench.py [--runs 5] [--work DIR] [--json FILE] [--skip-large]
-                               [--only e2e|diff|startup|live|scaling]
+    python benchmarks/bench.py [--runs 5] [--work DIR] [--json FILE] [--compare REV]
+                               [--only e2e|deep|comment|scale|diff|startup|live]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -33,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,14 +53,22 @@ sys.path.insert(0, str(HERE))
 
 from generate import Dataset, generate  # noqa: E402
 
-#: The floor, as its own process: read the inputs, nothing else.
+#: The floor, as its own process: read the inputs, keep them, nothing else.
 FLOOR_CODE = (
-    "import glob, json, sys, yaml\n"
+    "import gc, glob, json, sys, yaml\n"
+    "gc.disable()\n"
+    "kept = []\n"
     "for name in sorted(glob.glob(sys.argv[1] + '/**/*.yaml', recursive=True)):\n"
-    "    with open(name, encoding='utf-8') as f: yaml.load(f, Loader=yaml.CSafeLoader)\n"
-    "with open(sys.argv[2], encoding='utf-8') as f: json.load(f)\n"
+    "    with open(name, encoding='utf-8') as f:\n"
+    "        kept.append(yaml.load(f, Loader=yaml.CSafeLoader))\n"
+    "with open(sys.argv[2], encoding='utf-8') as f: kept.append(json.load(f))\n"
+)
+#: What ``comment`` cannot do without: start, import requests, read the report.
+COMMENT_FLOOR_CODE = (
+    "import json, sys, requests\nwith open(sys.argv[1], encoding='utf-8') as f: json.load(f)\n"
 )
 BASELINE_CODE = "import yaml, jsonschema, deepdiff, requests"
+CODES = {FLOOR_CODE: "floor", COMMENT_FLOOR_CODE: "comment-floor"}
 FORBIDDEN = {
     "version": ("requests", "deepdiff", "jsonschema"),
     "help": ("requests", "deepdiff", "jsonschema"),
@@ -60,19 +76,60 @@ FORBIDDEN = {
 }
 LIVE_ENTITIES = tuple(f"entity{n}" for n in range(1, 9))
 LIVE_LATENCY = 0.2
+#: Where commands run: not the checkout, whose driftcheck/ would shadow the one selected.
+NEUTRAL = str(HERE)
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
-@dataclass
-class Sample:
-    """Medians of several runs of one command (seconds, KiB)."""
+@dataclass(frozen=True)
+class Run:
+    """One run of one command: wall and CPU seconds, peak RSS in KiB."""
 
     seconds: float
-    low: float
-    high: float
     cpu: float
     rss_kib: int
-    runs: int
+
+
+@dataclass(frozen=True)
+class Cmd:
+    """A command to run in a fresh process; ``before`` runs ahead of each run (untimed)."""
+
+    name: str
+    argv: tuple[str, ...]
+    env: dict[str, str] | None = None
+    ok_codes: tuple[int, ...] = (0,)
+    before: Callable[[], None] | None = None
+
+    def shown(self) -> str:
+        extra = {k: v for k, v in (self.env or {}).items() if os.environ.get(k) != v}
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(extra.items()))
+        argv = list(self.argv)
+        if argv[1:2] == ["-c"] and argv[2] in CODES:  # the floors: named, not printed whole
+            argv[2] = f'"$(python benchmarks/bench.py --print {CODES[argv[2]]})"'
+            return (prefix + " " if prefix else "") + " ".join([*argv[:3], shlex.join(argv[3:])])
+        return (prefix + " " if prefix else "") + shlex.join(argv)
+
+
+@dataclass
+class Spread:
+    """Median and min-max of a list of numbers."""
+
+    median: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def ratio(self) -> str:
+        return f"{self.median:.3g}x (min {self.low:.3g}, max {self.high:.3g}, n={self.n})"
+
+    def ms(self) -> str:
+        return (
+            f"{self.median * 1000:.0f} ms (min {self.low * 1000:.0f}, max {self.high * 1000:.0f})"
+        )
 
 
 @dataclass
@@ -86,6 +143,7 @@ class Figure:
     ok: bool | None
     command: str
     note: str = ""
+    spread: list[float] = field(default_factory=list)  # [median, min, max] of the ratio
 
 
 @dataclass
@@ -97,63 +155,100 @@ class Results:
         self.figures.append(figure)
         verdict = {True: "PASS", False: "MISS", None: "info"}[figure.ok]
         ratio = f"{figure.ratio:.3g}x" if figure.ratio is not None else "-"
+        if len(figure.spread) == 3:
+            ratio += f" (min {figure.spread[1]:.3g}, max {figure.spread[2]:.3g})"
         print(
-            f"[{verdict}] {figure.name}: {figure.value}; ratio {ratio} "
+            f"[{verdict}] {figure.name}: {figure.value}; median ratio {ratio} "
             f"(target {figure.target}){'; ' + figure.note if figure.note else ''}"
         )
         print(f"       $ {figure.command}", flush=True)
+
+    def ratio(
+        self,
+        name: str,
+        values: Sequence[float],
+        target: str,
+        limit: float | None,
+        command: str,
+        *,
+        value: str = "",
+        note: str = "",
+        at_least: bool = False,
+    ) -> Spread:
+        """A figure graded on the median of paired ratios (``limit`` None: information)."""
+        spread = Spread.of(values)
+        ok = None
+        if limit is not None:
+            ok = spread.median >= limit if at_least else spread.median <= limit
+        self.add(
+            Figure(
+                name,
+                value or f"n={spread.n} pairs",
+                spread.median,
+                target,
+                ok,
+                command,
+                note,
+                [spread.median, spread.low, spread.high],
+            )
+        )
+        return spread
 
 
 # ---------------------------------------------------------------- measuring processes
 
 
-def run_once(
-    cmd: Sequence[str], env: dict[str, str] | None = None, ok_codes: Sequence[int] = (0,)
-) -> tuple[float, float, int]:
+def run_once(cmd: Cmd) -> Run:
     """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one fresh process.
 
     Run under GNU time when available: the RSS that ``wait4`` reports for a direct child
     would include this (large) process, which the child is forked from before its exec.
     """
+    if cmd.before is not None:
+        cmd.before()
     with tempfile.NamedTemporaryFile("r") as stats, tempfile.TemporaryFile() as err:
-        full = [TIME, "-f", "%M %U %S", "-o", stats.name, *cmd] if TIME else list(cmd)
+        full = [TIME, "-f", "%M %U %S", "-o", stats.name, *cmd.argv] if TIME else list(cmd.argv)
         start = time.perf_counter()
         proc = subprocess.Popen(
-            full, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env
+            full,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=cmd.env,
+            cwd=NEUTRAL,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in ok_codes:
+        if proc.returncode not in cmd.ok_codes:
             err.seek(0)
             raise RuntimeError(
-                f"{shlex.join(cmd)} exited {proc.returncode}: "
+                f"{cmd.shown()} exited {proc.returncode}: "
                 f"{err.read().decode(errors='replace')[-2000:]}"
             )
         if TIME:
             rss, user, system = stats.read().split("\n")[-2].split()
-            return elapsed, float(user) + float(system), int(rss)
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+            return Run(elapsed, float(user) + float(system), int(rss))
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
-def measure(
-    cmd: Sequence[str], runs: int, env: dict[str, str] | None = None, ok_codes: Sequence[int] = (0,)
-) -> Sample:
-    run_once(cmd, env, ok_codes)  # warm the page cache and the bytecode cache
-    times, cpus, peaks = [], [], []
+def paired(commands: Sequence[Cmd], runs: int) -> dict[str, list[Run]]:
+    """Each command once to warm up, then ``runs`` rounds of every command in turn
+    (A B A B ...): the i-th runs of all commands happened a moment apart."""
+    for cmd in commands:
+        run_once(cmd)  # the page cache and the bytecode caches
+    found: dict[str, list[Run]] = {cmd.name: [] for cmd in commands}
     for _ in range(runs):
-        seconds, cpu, rss = run_once(cmd, env, ok_codes)
-        times.append(seconds)
-        cpus.append(cpu)
-        peaks.append(rss)
-    return Sample(
-        statistics.median(times),
-        min(times),
-        max(times),
-        statistics.median(cpus),
-        int(statistics.median(peaks)),
-        runs,
-    )
+        for cmd in commands:
+            found[cmd.name].append(run_once(cmd))
+    return found
+
+
+def ratios(runs: dict[str, list[Run]], top: str, bottom: str, what: str = "seconds") -> list[float]:
+    """Per round: ``top``'s figure ÷ ``bottom``'s (``what``: seconds, cpu or rss_kib)."""
+    return [
+        getattr(a, what) / getattr(b, what) for a, b in zip(runs[top], runs[bottom], strict=True)
+    ]
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -171,45 +266,93 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def fmt(sample: Sample) -> str:
-    return (
-        f"{sample.seconds * 1000:.0f} ms (min {sample.low * 1000:.0f}, "
-        f"max {sample.high * 1000:.0f}, n={sample.runs}; CPU {sample.cpu * 1000:.0f} ms), "
-        f"peak RSS {sample.rss_kib / 1024:.1f} MiB"
+def fmt(found: list[Run]) -> str:
+    wall = Spread.of([r.seconds for r in found])
+    cpu = statistics.median(r.cpu for r in found)
+    rss = statistics.median(r.rss_kib for r in found)
+    return f"{wall.ms()}, CPU {cpu * 1000:.0f} ms, peak RSS {rss / 1024:.1f} MiB"
+
+
+# ---------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class Side:
+    """Which driftcheck runs: the one in ``root`` (this checkout, or another commit's
+    worktree), put ahead of any installed one; commands run outside any checkout."""
+
+    label: str
+    root: Path
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return {**os.environ, **(extra or {}), "PYTHONPATH": str(self.root)}
+
+
+def floor_cmd(data: Dataset) -> Cmd:
+    return Cmd("floor", (PY, "-c", FLOOR_CODE, str(data.root / "specs"), str(data.snapshot)))
+
+
+def check_cmd(data: Dataset, side: Side, *extra: str, env: dict[str, str] | None = None) -> Cmd:
+    argv = (PY, "-m", "driftcheck", "check", str(data.root / "specs"))
+    argv += ("--live-snapshot", str(data.snapshot), *extra)
+    return Cmd(side.label, argv, side.env(env), ok_codes=(2,))
+
+
+@contextlib.contextmanager
+def worktree_of(rev: str, work: Path) -> Iterator[Side]:
+    """A detached ``git worktree`` of ``rev`` (removed afterwards), as a Side."""
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", rev],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    folder = work / f"rev-{sha}"
+    if folder.exists():
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False
+        )
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(folder), sha], check=True
     )
+    try:
+        side = Side(f"{rev} ({sha})", folder)
+        yield _probed(side)
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False
+        )
 
 
-def floor_cmd(data: Dataset) -> list[str]:
-    return [PY, "-c", FLOOR_CODE, str(data.root / "specs"), str(data.snapshot)]
-
-
-def check_cmd(data: Dataset) -> list[str]:
-    return [
-        PY,
-        "-m",
-        "driftcheck",
-        "check",
-        str(data.root / "specs"),
-        "--live-snapshot",
-        str(data.snapshot),
-    ]
+def _probed(side: Side) -> Side:
+    """``side``, once checked that its environment selects its driftcheck."""
+    probe = [PY, "-c", "import driftcheck, sys; print(driftcheck.__file__)"]
+    where = subprocess.run(
+        probe, env=side.env(), capture_output=True, text=True, check=True, cwd=NEUTRAL
+    )
+    if not where.stdout.strip().startswith(str(side.root)):
+        raise RuntimeError(f"PYTHONPATH={side.root} does not select that driftcheck: {where}")
+    return side
 
 
 # ---------------------------------------------------------------- correctness guard
 
 
-def verify_report(data: Dataset) -> str:
+def verify_report(data: Dataset, side: Side, work: Path) -> str:
     """Run the check once with a JSON report; the drift items must be the generated ones."""
-    out = data.root / "report.json"
-    cmd = [*check_cmd(data), "--format", "json", "--output", str(out)]
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, timeout=600)
+    out = work / f"verify-{os.getpid()}.json"
+    cmd = check_cmd(data, side, "--format", "json", "--output", str(out))
+    subprocess.run(
+        cmd.argv, env=cmd.env, check=False, stdout=subprocess.DEVNULL, timeout=1800, cwd=NEUTRAL
+    )
     report = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
     items = report["drift"]
     found = Counter(item["kind"] for item in items)
     ignored = sum(1 for item in items if item.get("severity") == "ignored")
     if found != data.expected or ignored != data.ignored:
         raise AssertionError(
-            f"check reported {dict(found)} ({ignored} ignored); the generator "
+            f"{side.label}: check reported {dict(found)} ({ignored} ignored); the generator "
             f"planted {dict(data.expected)} ({data.ignored} ignored)"
         )
     return f"{sum(found.values())} drift items as planted"
@@ -218,46 +361,247 @@ def verify_report(data: Dataset) -> str:
 # ---------------------------------------------------------------- the figures
 
 
-def bench_end_to_end(
-    res: Results, data: Dataset, runs: int, label: str, *, graded: bool = True
-) -> tuple[Sample, Sample]:
-    """Floor and check, fresh processes; the ratios are targets at 200 x 50 only."""
-    floor = measure(floor_cmd(data), runs)
-    res.add(
-        Figure(
-            f"{label} floor (parse inputs only)",
-            fmt(floor),
-            None,
+def _graded(  # noqa: PLR0917
+    res: Results,
+    runs: dict[str, list[Run]],
+    sides: Sequence[Side],
+    label: str,
+    floor: str,
+    time_limit: float | None,
+    rss_limit: float | None,
+    command: Callable[[Side], str],
+    floor_command: str,
+) -> None:
+    """Each side's time and peak RSS ÷ the floor's, and in a comparison, last ÷ first."""
+    res.add(Figure(f"{label} floor", fmt(runs[floor]), None, "-", None, floor_command))
+    for side in sides:
+        key = f"{side.label} {label}"
+        cpu = statistics.median(ratios(runs, key, floor, "cpu"))
+        res.ratio(
+            f"{key} ÷ floor, time",
+            ratios(runs, key, floor),
+            f"<= {time_limit}x" if time_limit else "none",
+            time_limit,
+            command(side),
+            value=fmt(runs[key]),
+            note=f"CPU ratio {cpu:.3g}x",
+        )
+        res.ratio(
+            f"{key} ÷ floor, peak RSS",
+            ratios(runs, key, floor, "rss_kib"),
+            f"<= {rss_limit}x" if rss_limit else "none",
+            rss_limit,
+            "(same pairs)",
+        )
+    if len(sides) == 2:
+        old, new = (f"{side.label} {label}" for side in sides)
+        res.ratio(f"{label}: {new} ÷ {old}, time", ratios(runs, new, old), "-", None, "(same runs)")
+        res.ratio(
+            f"{label}: {new} ÷ {old}, peak RSS",
+            ratios(runs, new, old, "rss_kib"),
             "-",
             None,
-            shlex.join(floor_cmd(data)),
+            "(same runs)",
         )
-    )
-    e2e = measure(check_cmd(data), runs, ok_codes=(2,))
-    ratio = e2e.seconds / floor.seconds
-    res.add(
-        Figure(
-            f"{label} check end to end",
-            fmt(e2e),
-            ratio,
-            "<= 2.0x floor" if graded else "none here; <= 2.0x at 200x50",
-            ratio <= 2.0 if graded else None,
-            shlex.join(check_cmd(data)),
-            f"CPU ratio {e2e.cpu / floor.cpu:.2f}x; {verify_report(data)}",
+
+
+def bench_end_to_end(
+    res: Results, medium: Dataset, large: Dataset | None, sides: Sequence[Side], runs: int
+) -> None:
+    """Floor and check at 200 x 50 (and 2,000 x 50), all in one round robin, so that the
+    10x-the-fields ratio is paired too."""
+    sizes = [("200x50", medium)] + ([("2000x50", large)] if large is not None else [])
+    commands: list[Cmd] = []
+    for label, data in sizes:
+        commands.append(_renamed(floor_cmd(data), f"floor {label}"))
+        for side in sides:
+            commands.append(_renamed(check_cmd(data, side), f"{side.label} {label}"))
+            print(f"{side.label} {label}: {verify_report(data, side, data.root)}", flush=True)
+    runs_found = paired(commands, runs)
+    for label, data in sizes:
+        _graded(
+            res,
+            runs_found,
+            sides,
+            label,
+            f"floor {label}",
+            1.3,
+            2.0,
+            lambda side, data=data: check_cmd(data, side).shown(),  # type: ignore[misc]
+            floor_cmd(data).shown(),
         )
-    )
-    mem = e2e.rss_kib / floor.rss_kib
-    res.add(
-        Figure(
-            f"{label} peak RSS check vs floor",
-            f"{e2e.rss_kib / 1024:.1f} MiB vs {floor.rss_kib / 1024:.1f} MiB",
-            mem,
-            "<= 3.0x floor" if graded else "none here; <= 3.0x at 200x50",
-            mem <= 3.0 if graded else None,
-            f"(same commands; peak RSS from {TIME or 'wait4, includes the forked parent'})",
+    if large is None:
+        return
+    for side in sides:
+        res.ratio(
+            f"{side.label}: 10x the fields (2000x50 ÷ 200x50), time",
+            ratios(runs_found, f"{side.label} 2000x50", f"{side.label} 200x50"),
+            "<= 10.5x",
+            10.5,
+            "(the pairs above)",
+            note="floor: " + Spread.of(ratios(runs_found, "floor 2000x50", "floor 200x50")).ratio(),
         )
+
+
+def _renamed(cmd: Cmd, name: str) -> Cmd:
+    return Cmd(name, cmd.argv, cmd.env, cmd.ok_codes, cmd.before)
+
+
+def action_cmd(data: Dataset, side: Side, out: Path) -> Cmd:
+    """The check as the GitHub Action calls it; a fresh job summary for every run."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = out / "summary.md"
+    cmd = check_cmd(
+        data,
+        side,
+        "--format",
+        "github",
+        "--report-json",
+        str(out / "report.json"),
+        "--report-markdown",
+        str(out / "report.md"),
+        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
     )
-    return floor, e2e
+    return Cmd(cmd.name, cmd.argv, cmd.env, cmd.ok_codes, lambda: summary.unlink(missing_ok=True))
+
+
+def bench_deep(res: Results, deep: Dataset, sides: Sequence[Side], runs: int) -> Path:
+    """The action's call on 10k drifted fields ÷ the floor; returns a report for comment."""
+    outs = {side.label: deep.root / f"out-{i}" for i, side in enumerate(sides)}
+    commands = [floor_cmd(deep)] + [
+        _renamed(action_cmd(deep, side, outs[side.label]), f"{side.label} deep") for side in sides
+    ]
+    runs_found = paired(commands, runs)
+    for side in sides:
+        report = json.loads((outs[side.label] / "report.json").read_text(encoding="utf-8"))
+        if Counter(i["kind"] for i in report["drift"]) != deep.expected:
+            raise AssertionError(f"{side.label}: the deep report does not hold the planted drift")
+    _graded(
+        res,
+        runs_found,
+        sides,
+        "deep",
+        "floor",
+        2.0,
+        None,
+        lambda side: action_cmd(deep, side, outs[side.label]).shown(),
+        floor_cmd(deep).shown(),
+    )
+    return outs[sides[-1].label] / "report.json"
+
+
+def bench_comment(res: Results, report: Path, sides: Sequence[Side], runs: int) -> None:
+    """``comment`` on the deep report, against a fake GitHub on 127.0.0.1, ÷ the floor of
+    starting a process that imports requests and loads the report."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fakes.github_api import FakeGitHub, serve
+
+    fake = FakeGitHub()
+    with contextlib.contextmanager(serve)(fake):
+        event = report.parent / "event.json"
+        event.write_text(
+            json.dumps({"pull_request": {"number": 7, "head": {"sha": "a" * 40}}}),
+            encoding="utf-8",
+        )
+        env = {
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_REPOSITORY": fake.repository,
+            "GITHUB_API_URL": fake.url,
+            "GITHUB_TOKEN": fake.token,
+        }
+        floor = Cmd("floor", (PY, "-c", COMMENT_FLOOR_CODE, str(report)))
+        commands = [floor] + [
+            Cmd(
+                f"{side.label} comment",
+                (PY, "-m", "driftcheck", "comment", str(report), "--key", f"bench{i}"),
+                side.env(env),
+            )
+            for i, side in enumerate(sides)
+        ]
+        runs_found = paired(commands, runs)  # the warm-up run posts; then it is up to date
+    _graded(
+        res,
+        runs_found,
+        sides,
+        "comment",
+        "floor",
+        1.5,
+        None,
+        lambda side: (
+            next(c for c in commands if c.name == f"{side.label} comment").shown()
+            + "   # against the fake GitHub started by this script"
+        ),
+        floor.shown(),
+    )
+
+
+def bench_scale(
+    res: Results, work: Path, sides: Sequence[Side], runs: int, *, fields: int = 50
+) -> None:
+    """One spec file of 20k and 200k fields; spec sets of 50k and 500k fields (25
+    connections a file). Each must complete, grow linearly, and stay within 2x the floor's
+    memory."""
+    shapes = {
+        "1 file 20k": dict(connections=400, per_file=400),
+        "1 file 200k": dict(connections=4000, per_file=4000),
+        "set 50k": dict(connections=1000),
+        "set 500k": dict(connections=10000),
+    }
+    data = {
+        label: dataset(work, label.replace(" ", "-"), fields=fields, drift=0.01, **shape)
+        for label, shape in shapes.items()
+    }
+    commands: list[Cmd] = []
+    for label, found in data.items():
+        commands.append(_renamed(floor_cmd(found), f"floor {label}"))
+        for side in sides:
+            cmd = _renamed(check_cmd(found, side), f"{side.label} {label}")
+            try:
+                run_once(cmd)
+            except RuntimeError as exc:
+                res.add(Figure(cmd.name, "fails", None, "completes", False, cmd.shown(), str(exc)))
+                continue
+            print(f"{cmd.name}: {verify_report(found, side, found.root)}", flush=True)
+            commands.append(cmd)
+    runs_found = paired(commands, runs)
+    for label, found in data.items():
+        res.add(
+            Figure(
+                f"floor {label}",
+                fmt(runs_found[f"floor {label}"]),
+                None,
+                "-",
+                None,
+                floor_cmd(found).shown(),
+            )
+        )
+        for side in sides:
+            key = f"{side.label} {label}"
+            if key not in runs_found:
+                continue
+            res.ratio(
+                f"{key} ÷ floor, peak RSS",
+                ratios(runs_found, key, f"floor {label}", "rss_kib"),
+                "<= 2.0x (memory bounded)" if label.endswith("00k") else "none",
+                2.0 if label.endswith("00k") else None,
+                check_cmd(found, side).shown(),
+                value=fmt(runs_found[key]),
+                note="time ÷ floor " + Spread.of(ratios(runs_found, key, f"floor {label}")).ratio(),
+            )
+    for side in sides:
+        for small, big in (("1 file 20k", "1 file 200k"), ("set 50k", "set 500k")):
+            a, b = f"{side.label} {small}", f"{side.label} {big}"
+            if a in runs_found and b in runs_found:
+                res.ratio(
+                    f"{side.label}: 10x the fields ({big} ÷ {small}), time",
+                    ratios(runs_found, b, a),
+                    "<= 12x (linear)",
+                    12.0,
+                    "(the pairs above)",
+                    note="floor: "
+                    + Spread.of(ratios(runs_found, f"floor {big}", f"floor {small}")).ratio(),
+                )
 
 
 def _plain_sides(data: Dataset) -> dict[str, tuple[list[Any], list[Any]]]:
@@ -285,7 +629,7 @@ def bench_diff(res: Results, data: Dataset, runs: int, naive_runs: int, label: s
     from driftcheck.live.snapshot import read_snapshot
     from driftcheck.spec.load import load_specs
 
-    spec = load_specs([str(data.root / "specs")])
+    spec = load_specs([str(data.root / "specs")])  # this checkout's driftcheck
     live = read_snapshot(str(data.snapshot), list(spec.entities))
     pairs = [
         (entity, live.entities[name].connections or ()) for name, entity in spec.entities.items()
@@ -351,46 +695,46 @@ def _imports(cmd: Sequence[str]) -> set[str]:
 
 
 def bench_startup(res: Results, small: Dataset, runs: int) -> None:
-    base_cmd = [PY, "-c", BASELINE_CODE]
-    base = measure(base_cmd, runs)
+    base = Cmd("baseline", (PY, "-c", BASELINE_CODE))
+    one_file = str(small.spec_files[0])
+    commands = {
+        "version": Cmd("version", (PY, "-m", "driftcheck", "--version")),
+        "help": Cmd("help", (PY, "-m", "driftcheck", "--help")),
+        "validate": Cmd("validate", (PY, "-m", "driftcheck", "validate", one_file)),
+    }
+    runs_found = paired([base, *commands.values()], runs)
     res.add(
         Figure(
             "baseline: import yaml, jsonschema, deepdiff, requests",
-            fmt(base),
+            fmt(runs_found["baseline"]),
             None,
             "-",
             None,
-            shlex.join(base_cmd),
+            base.shown(),
         )
     )
-    one_file = str(small.spec_files[0])
-    commands = {
-        "version": [PY, "-m", "driftcheck", "--version"],
-        "help": [PY, "-m", "driftcheck", "--help"],
-        "validate": [PY, "-m", "driftcheck", "validate", one_file],
-    }
     for name, cmd in commands.items():
-        sample = measure(cmd, runs)
-        ratio = sample.seconds / base.seconds
-        loaded = _imports(cmd)
+        loaded = _imports(cmd.argv)
         bad = sorted(set(FORBIDDEN[name]) & loaded)
         timed_target = name != "validate"
-        ok = not bad and (ratio <= 0.35 if timed_target else True)
         note = (
             f"imports {', '.join(bad)}" if bad else f"imports none of {', '.join(FORBIDDEN[name])}"
         )
+        spread = Spread.of(ratios(runs_found, name, "baseline"))
+        ok = not bad and (spread.median <= 0.35 if timed_target else True)
         res.add(
             Figure(
-                f"startup {' '.join(cmd[3:]) if name != 'validate' else 'validate 1 file'}",
-                fmt(sample),
-                ratio,
+                f"startup {name}",
+                fmt(runs_found[name]),
+                spread.median,
                 "<= 0.35x baseline, lazy imports"
                 if timed_target
                 else "imports neither requests nor deepdiff",
                 ok,
-                f"{shlex.join(cmd)}   # imports: "
-                f"{shlex.join([cmd[0], '-X', 'importtime', *cmd[1:]])}",
+                f"{cmd.shown()}   # imports: "
+                + shlex.join([cmd.argv[0], "-X", "importtime", *cmd.argv[1:]]),
                 note,
+                [spread.median, spread.low, spread.high],
             )
         )
 
@@ -428,48 +772,23 @@ def bench_live(res: Results, runs: int, work: Path) -> None:
                 f"{shlex.join([PY, str(HERE / 'bench.py')])} --only live",
             )
         )
-        cmd = [
-            PY,
-            "-m",
-            "driftcheck",
-            "snapshot",
-            "-o",
-            str(work / "live.json"),
-            *[arg for name in LIVE_ENTITIES for arg in ("--entity", name)],
-        ]
-        sample = measure(cmd, runs, env={**os.environ, **env})
-        ratio = sample.seconds / sequential
+        argv = (PY, "-m", "driftcheck", "snapshot", "-o", str(work / "live.json"))
+        argv += tuple(arg for name in LIVE_ENTITIES for arg in ("--entity", name))
+        cmd = Cmd("snapshot", argv, {**os.environ, **env})
+        found = paired([cmd], runs)["snapshot"]
+        ratio = statistics.median(r.seconds for r in found) / sequential
         res.add(
             Figure(
                 "live CLI: driftcheck snapshot of 8 entities x 200 ms (fresh process)",
-                fmt(sample),
+                fmt(found),
                 ratio,
                 "none; the 0.3x target is for the read itself, above",
                 None,
                 f"DRIFTCHECK_API_URL={fake.url} DD_API_KEY=... DD_APP_KEY=... "
-                + shlex.join(cmd)
+                + shlex.join(argv)
                 + "   # against the fake started by this script",
             )
         )
-
-
-def bench_scaling(
-    res: Results, medium: tuple[Sample, Sample, float], large: tuple[Sample, Sample, float]
-) -> None:
-    (f1, e1, d1), (f2, e2, d2) = medium, large
-    ratio = e2.seconds / e1.seconds
-    res.add(
-        Figure(
-            "scaling: check end to end, 10x the fields",
-            f"{e2.seconds:.2f} s vs "
-            f"{e1.seconds:.2f} s (floor: {f2.seconds / f1.seconds:.1f}x; "
-            f"diff stage: {d2 / d1:.1f}x)",
-            ratio,
-            "<= 12x",
-            ratio <= 12,
-            "(the two end-to-end commands above)",
-        )
-    )
 
 
 # ---------------------------------------------------------------- driver
@@ -477,17 +796,27 @@ def bench_scaling(
 
 def machine() -> dict[str, str]:
     cpu = "unknown"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     import yaml
 
     from driftcheck import __version__
 
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        check=False,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return {
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
@@ -495,13 +824,19 @@ def machine() -> dict[str, str]:
         "executable": PY,
         "libyaml": str(getattr(yaml, "__with_libyaml__", False)),
         "driftcheck": __version__,
+        "commit": head + ("+changes" if dirty else ""),
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
 def dataset(work: Path, name: str, **shape: Any) -> Dataset:
     start = time.perf_counter()
     data = generate(work / name, **shape)
-    args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in shape.items())
+    args = " ".join(
+        f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}")
+        for k, v in shape.items()
+        if v is not False
+    )
     print(
         f"generated {name}: {data.fields} fields, {len(data.spec_files)} spec files, planted "
         f"{dict(data.expected)} in {time.perf_counter() - start:.1f} s"
@@ -511,49 +846,77 @@ def dataset(work: Path, name: str, **shape: Any) -> Dataset:
     return data
 
 
+FIGURES = ("e2e", "deep", "comment", "scale", "diff", "startup", "live")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured runs per figure")
+    parser.add_argument("--runs", type=int, default=5, help="paired rounds per figure")
+    parser.add_argument("--scale-runs", type=int, default=5, help="paired rounds, scale figures")
     parser.add_argument("--naive-runs", type=int, default=3, help="runs of the naive DeepDiff")
-    parser.add_argument("--large-runs", type=int, default=3, help="runs at 2,000 x 50")
     parser.add_argument(
         "--work", type=Path, default=Path(tempfile.gettempdir()) / "driftcheck-bench"
     )
-    parser.add_argument("--skip-large", action="store_true")
-    parser.add_argument("--only", choices=("e2e", "diff", "startup", "live", "scaling"))
+    parser.add_argument("--skip-large", action="store_true", help="no 2,000 x 50, no scale")
+    parser.add_argument("--only", choices=FIGURES, action="append", help="repeatable")
+    parser.add_argument("--compare", metavar="REV", help="run commit REV side by side")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--print", choices=sorted(CODES.values()), help="print a floor's code")
     args = parser.parse_args(argv)
+    if args.print:
+        print(next(code for code, name in CODES.items() if name == args.print), end="")
+        return 0
     res = Results(machine())
     print("machine: " + ", ".join(f"{k}={v}" for k, v in res.machine.items()), flush=True)
-    only = args.only
-    medium = dataset(args.work, "c200x50", connections=200, fields=50, drift=0.01)
-    if only in (None, "startup"):
-        small = dataset(args.work, "small", connections=2, fields=5, drift=0.2, per_file=10)
-        bench_startup(res, small, args.runs * 2)
-    if only in (None, "e2e", "scaling"):
-        floor, e2e = bench_end_to_end(res, medium, args.runs, "200x50")
-    if only in (None, "diff", "scaling"):
-        diff = bench_diff(
-            res, medium, args.runs, 0 if only == "scaling" else args.naive_runs, "200x50"
-        )
-    if only in (None, "live"):
-        bench_live(res, args.runs, args.work)
-    if only in (None, "scaling") and not args.skip_large:
-        large = dataset(args.work, "c2000x50", connections=2000, fields=50, drift=0.01)
-        big = bench_end_to_end(res, large, args.large_runs, "2000x50", graded=False)
-        big_diff = bench_diff(res, large, args.large_runs, 0, "2000x50")
-        bench_scaling(res, (floor, e2e, diff), (*big, big_diff))
+    only = set(args.only or FIGURES)
+    if args.skip_large:
+        only.discard("scale")
+    with contextlib.ExitStack() as stack:
+        sides: list[Side] = []
+        if args.compare:
+            sides.append(stack.enter_context(worktree_of(args.compare, args.work)))
+        sides.append(_probed(Side("this" if args.compare else "check", ROOT)))
+        _run(res, only, sides, args)
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"machine": res.machine, "figures": [asdict(f) for f in res.figures]}, indent=2
+                {"machine": res.machine, "figures": [asdict(f) for f in res.figures]},
+                indent=2,
+                ensure_ascii=False,
             )
             + "\n",
             encoding="utf-8",
         )
+    res.machine["load average after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average after: {res.machine['load average after']}")
     missed = [f.name for f in res.figures if f.ok is False]
     print(f"\n{len(missed)} target(s) missed" + (": " + "; ".join(missed) if missed else ""))
     return 1 if missed else 0
+
+
+def _run(res: Results, only: set[str], sides: list[Side], args: argparse.Namespace) -> None:
+    work = args.work
+    if only & {"e2e", "diff"}:
+        medium = dataset(work, "c200x50", connections=200, fields=50, drift=0.01)
+    if "e2e" in only:
+        large = None
+        if not args.skip_large:
+            large = dataset(work, "c2000x50", connections=2000, fields=50, drift=0.01)
+        bench_end_to_end(res, medium, large, sides, args.runs)
+    if only & {"deep", "comment"}:
+        deep = dataset(work, "deep", connections=200, fields=50, every_field=True)
+        report = bench_deep(res, deep, sides, args.runs)
+        if "comment" in only:
+            bench_comment(res, report, sides, args.runs)
+    if "scale" in only:
+        bench_scale(res, work, sides, args.scale_runs)
+    if "diff" in only:
+        bench_diff(res, medium, args.runs, args.naive_runs, "200x50")
+    if "startup" in only:
+        small = dataset(work, "small", connections=2, fields=5, drift=0.2, per_file=10)
+        bench_startup(res, small, args.runs * 2)
+    if "live" in only:
+        bench_live(res, args.runs, work)
 
 
 if __name__ == "__main__":

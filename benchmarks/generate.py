@@ -180,6 +180,25 @@ def _drift(
     return found
 
 
+def _drift_every_field(spec: list[dict[str, Any]], live: dict[str, dict[str, Any]]) -> Counter[str]:
+    """One changed attribute in every declared field, the attribute in turn."""
+    found: Counter[str] = Counter()
+    for conn in spec:
+        by_id = {f["id"]: f for f in live[conn["id"]]["fields"]}
+        for n, declared in enumerate(conn["fields"]):
+            item = by_id[declared["id"]]
+            managed = [a for a in FIELD_CHANGES if a in declared]
+            what = managed[n % len(managed)]
+            if what == "type":
+                item["type"] = "number" if item["type"] == "string" else "string"
+            elif what == "groups":
+                item["groups"] = [g for g in GROUPS if g not in item["groups"]][:2]
+            else:
+                item[what] = item[what] + " (edited)"
+            found["changed"] += 1
+    return found
+
+
 def _noise(rng: random.Random, spec: list[dict[str, Any]]) -> None:
     """Declared fields that leave optional attributes unmanaged (live keeps them: no drift)."""
     for conn in spec:
@@ -292,10 +311,13 @@ def generate(
     seed: int = 7,
     per_file: int = 25,
     ignores: int = 1,
+    every_field: bool = False,
 ) -> Dataset:
     """Write ``out/specs/<entity>/*.yaml``, ``out/live-snapshot.json``, ``out/expected.json``.
 
     ``connections`` is per entity; ``drift`` is the share of fields that become a drift item.
+    ``every_field``: "deep drift" instead, one changed attribute in every field (no other
+    drift, no ignore rule): a report of as many items as there are fields.
     """
     from driftcheck.live.snapshot import write_snapshot
     from driftcheck.model import EntityRead, LiveState
@@ -314,10 +336,14 @@ def generate(
         spec = [_connection(rng, entity, i, fields) for i in range(connections)]
         live = {c["id"]: _live_connection(rng, c) for c in spec}
         _noise(rng, spec)
-        data.expected += _drift(
-            rng, entity, spec, live, _budget(connections * fields, drift), fields=fields
-        )
-        rules = _ignore_rules(rng, entity, spec, live, ignores)
+        if every_field:
+            data.expected += _drift_every_field(spec, live)
+            rules = []
+        else:
+            data.expected += _drift(
+                rng, entity, spec, live, _budget(connections * fields, drift), fields=fields
+            )
+            rules = _ignore_rules(rng, entity, spec, live, ignores)
         data.ignored += len(rules)
         for conn in spec:
             rng.shuffle(conn["fields"])
@@ -366,6 +392,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--per-file", type=int, default=25, help="connections per spec file")
     parser.add_argument("--ignores", type=int, default=1, help="ignore entries per entity")
+    parser.add_argument(
+        "--every-field", action="store_true", help="deep drift: every field changed (no --drift)"
+    )
     args = parser.parse_args()
     data = generate(
         args.out,
@@ -376,6 +405,7 @@ def main() -> None:
         seed=args.seed,
         per_file=args.per_file,
         ignores=args.ignores,
+        every_field=args.every_field,
     )
     print(
         f"wrote {len(data.spec_files)} spec file(s) and {data.snapshot}: "
