@@ -50,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PY = sys.executable
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))  # in-process figures measure this checkout, not an installed one
 
 from generate import Dataset, generate  # noqa: E402
 
