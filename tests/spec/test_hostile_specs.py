@@ -26,6 +26,8 @@ from helpers import Result, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from driftcheck.spec.marked_yaml import MAX_EXPANDED_NODES
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "examples" / "live-snapshot.json"
 EXAMPLES = [
@@ -358,10 +360,11 @@ def test_a_10_mb_file_with_a_fault_at_its_end_is_refused_at_that_line(
 
 
 def test_a_10_mb_flood_of_values_stops_at_the_node_limit_in_bounded_memory(tmp_path: Path) -> None:
-    # Five million one-letter values: every one a YAML node of a few hundred bytes in memory.
+    # Over five million one-letter values: the limit is reached before the list is whole.
     path = tmp_path / "flood.yaml"
     path.write_text("version: 1\nx: [" + ",".join(["a"] * (5 * 2**20)) + "]\n", encoding="utf-8")
     assert path.stat().st_size > 10 * 10**6
+    assert 5 * 2**20 > MAX_EXPANDED_NODES
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run(
@@ -375,9 +378,20 @@ def test_a_10_mb_flood_of_values_stops_at_the_node_limit_in_bounded_memory(tmp_p
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert done.returncode == 3, done.stderr
     assert f"{path}:2:" in done.stdout
-    assert "holds more than 2,000,000 YAML values: split the spec" in done.stdout
+    assert f"holds more than {MAX_EXPANDED_NODES:,} YAML values: split the spec" in done.stdout
     assert seconds < 30
     assert max(before, peak_kib) < 1_200_000, f"peak RSS {peak_kib} KiB"
+
+
+def test_a_file_of_three_million_values_is_loaded_whole(tmp_path: Path) -> None:
+    # One spec file of 200k fields holds about 3 million values (the limit was 2 million):
+    # it is loaded, so the problem reported is the spec's own, at its place.
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nx: [" + ",".join(["a"] * 3_000_000) + "]\n", encoding="utf-8")
+    code, out, _ = run("validate", str(path))
+    assert code == 3
+    assert f"{path}:2:1: error: unknown key 'x'" in out
+    assert "YAML values" not in out
 
 
 # ------------------------------------------------------------ what a spec folder can hold
