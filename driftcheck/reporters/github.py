@@ -22,7 +22,11 @@ MAX_ANNOTATIONS = 10  # per level, per step: GitHub's limit
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    """Workflow commands for the failing items and entity errors, then a plain verdict line."""
+    """Workflow commands for the failing items and entity errors, then a plain verdict line.
+
+    Only the annotations GitHub shows are built: past the cap of each level, items are
+    counted, not formatted (a deep drift has thousands of them).
+    """
     errors = [
         _command(
             "error",
@@ -30,23 +34,31 @@ def render(report: Report, options: RenderOptions) -> str:
             "driftcheck: entity could not be read",
             f"{terminal(e.entity)}: could not be read, its drift is unknown: {terminal(e.message)}",
         )
-        for e in report.errors
+        for e in report.errors[:MAX_ANNOTATIONS]
     ]
     warnings: list[str] = []
+    more_errors = max(0, len(report.errors) - MAX_ANNOTATIONS)
+    more_warnings = 0
     for item in report.items:
         if item.severity == "error":
-            errors.append(_item(item))
+            if len(errors) < MAX_ANNOTATIONS:
+                errors.append(_item(item))
+            else:
+                more_errors += 1
         elif item.severity == "warning":
-            warnings.append(_item(item))
+            if len(warnings) < MAX_ANNOTATIONS:
+                warnings.append(_item(item))
+            else:
+                more_warnings += 1
+    room = max(0, MAX_ANNOTATIONS - len(warnings))
     warnings += [
         _command(
             "warning", n.source, f"driftcheck: {n.kind.replace('_', ' ')}", terminal(n.message)
         )
-        for n in report.notices
+        for n in report.notices[:room]
     ]
-    lines = errors[:MAX_ANNOTATIONS] + warnings[:MAX_ANNOTATIONS]
-    more_errors = max(0, len(errors) - MAX_ANNOTATIONS)
-    more_warnings = max(0, len(warnings) - MAX_ANNOTATIONS)
+    more_warnings += len(report.notices) - min(room, len(report.notices))
+    lines = errors + warnings
     if more_errors or more_warnings:
         counted = " and ".join(
             plural(n, f"more {level}")
