@@ -795,6 +795,13 @@ def bench_live(res: Results, runs: int, work: Path) -> None:
 # ---------------------------------------------------------------- driver
 
 
+def _git(*argv: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), *argv], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip()
+
+
 def machine() -> dict[str, str]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
@@ -806,18 +813,8 @@ def machine() -> dict[str, str]:
 
     from driftcheck import __version__
 
-    head = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-        check=False,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    head = _git("rev-parse", "--short", "HEAD")
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
     return {
         "nproc": str(os.cpu_count()),
         "cpu": cpu,

@@ -165,19 +165,23 @@ def _drift(
     for i, j in chosen[plan["field_missing"] :]:
         declared = spec[i]["fields"][j]
         item = next(f for f in live[spec[i]["id"]]["fields"] if f["id"] == declared["id"])
-        what = rng.choice([a for a in FIELD_CHANGES if a in declared])  # managed ones only
-        if what == "type":
-            item["type"] = "number" if item["type"] == "string" else "string"
-        elif what == "groups":
-            item["groups"] = [g for g in GROUPS if g not in item["groups"]][:2]
-        else:
-            item[what] = item[what] + " (edited)"
+        _change(item, rng.choice([a for a in FIELD_CHANGES if a in declared]))  # managed only
         found["changed"] += 1
     for k in range(plan["field_unexpected"]):
         i = rng.choice(present)
         live[spec[i]["id"]]["fields"].append(_field(rng, i, 80_000 + k))
         found["unexpected"] += 1
     return found
+
+
+def _change(item: dict[str, Any], what: str) -> None:
+    """Change attribute ``what`` of a live field so that it differs from the spec."""
+    if what == "type":
+        item["type"] = "number" if item["type"] == "string" else "string"
+    elif what == "groups":
+        item["groups"] = [g for g in GROUPS if g not in item["groups"]][:2]
+    else:
+        item[what] = item[what] + " (edited)"
 
 
 def _drift_every_field(spec: list[dict[str, Any]], live: dict[str, dict[str, Any]]) -> Counter[str]:
@@ -188,13 +192,7 @@ def _drift_every_field(spec: list[dict[str, Any]], live: dict[str, dict[str, Any
         for n, declared in enumerate(conn["fields"]):
             item = by_id[declared["id"]]
             managed = [a for a in FIELD_CHANGES if a in declared]
-            what = managed[n % len(managed)]
-            if what == "type":
-                item["type"] = "number" if item["type"] == "string" else "string"
-            elif what == "groups":
-                item["groups"] = [g for g in GROUPS if g not in item["groups"]][:2]
-            else:
-                item[what] = item[what] + " (edited)"
+            _change(item, managed[n % len(managed)])
             found["changed"] += 1
     return found
 
