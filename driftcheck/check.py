@@ -8,17 +8,21 @@ choice, passed in as a :data:`LiveReader`: this module touches no environment an
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from driftcheck import __version__, ignores
 from driftcheck.diff import diff_entity
 from driftcheck.errors import UsageError
 from driftcheck.model import (
+    BaseInfo,
     DriftItem,
     EntityError,
     EntitySpec,
     EntityStatus,
+    FailOn,
     LiveState,
     Location,
     Report,
@@ -52,16 +56,62 @@ def select_entities(spec: Spec | None, requested: Sequence[str]) -> tuple[str, .
 
 
 def check_paths(
-    paths: Sequence[str], *, entities: Sequence[str], read: LiveReader, now: dt.datetime
+    paths: Sequence[str],
+    *,
+    entities: Sequence[str],
+    read: LiveReader,
+    now: dt.datetime,
+    base: str | None = None,
+    fail_on: FailOn | None = None,
+    cwd: str | None = None,
 ) -> Report:
     """The whole check of the spec files at ``paths``: raises
     :class:`~driftcheck.errors.SpecInvalid` with every problem, or a usage error for an
-    entity the specs do not declare, before anything is read."""
+    entity the specs do not declare, before anything is read.
+
+    With ``base`` (a git revision), the same paths are read at that revision (relative to
+    ``cwd``) and both specs are compared with the one live read: every item gets an origin,
+    and ``fail_on`` defaults to ``introduced``. Without it, ``fail_on`` must not be
+    ``introduced`` (nothing has an origin)."""
     from driftcheck.spec.load import load_specs
 
+    if base is None and fail_on == "introduced":
+        raise UsageError(
+            "--fail-on introduced needs --base REV (the revision the change is compared with)"
+        )
     spec = load_specs(paths)
+    base_spec = None
+    if base is not None:
+        from driftcheck.base.load import load_base_spec
+
+        base_spec = load_base_spec(base, paths, cwd or os.getcwd())
     state = read(select_entities(spec, entities))
-    return run_check(spec, state, now=now)
+    report = run_check(spec, state, now=now)
+    if base_spec is None:
+        return replace(report, fail_on=fail_on or "all")
+    base_report = run_check(base_spec.spec, state, now=now)
+    return with_origins(report, base_report, base_spec.info, fail_on or "introduced")
+
+
+def with_origins(report: Report, base_report: Report, info: BaseInfo, fail_on: FailOn) -> Report:
+    """``report`` with the origin of each item against ``base_report`` (same live read),
+    the resolved items, the base, and entity statuses that follow ``fail_on``."""
+    from driftcheck.base.classify import classify
+
+    classified = classify(report.items, base_report.items)
+    failing = {i.entity for i in classified.items if i.fails(fail_on)}
+    statuses = tuple(
+        e if e.status == "error" else replace(e, status="drift" if e.name in failing else "in_sync")
+        for e in report.entities
+    )
+    return replace(
+        report,
+        items=classified.items,
+        resolved=tuple(sorted(classified.resolved, key=_item_key)),
+        entities=statuses,
+        base=info,
+        fail_on=fail_on,
+    )
 
 
 def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:

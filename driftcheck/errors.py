@@ -33,6 +33,22 @@ class SpecInvalid(DriftcheckError):
         super().__init__(f"{len(problems)} problem(s) in the spec files")
 
 
+class BaseSpecInvalid(DriftcheckError):
+    """The spec at the ``--base`` revision is invalid (exit 3): origins cannot be told."""
+
+    exit_code = ExitCode.SPEC_INVALID
+
+    def __init__(self, rev: str, problems: tuple[Problem, ...]) -> None:
+        self.rev, self.problems = rev, problems
+        shown = "\n".join(f"  {p.location}: {p.message}" for p in problems[:10])
+        more = f"\n  and {len(problems) - 10} more" if len(problems) > 10 else ""
+        super().__init__(
+            f"the spec at the base revision {rev!r} is invalid ({len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}), so the drift cannot be told apart "
+            f"by origin:\n{shown}{more}\nfix the base branch, or check without --base"
+        )
+
+
 class LiveReadError(DriftcheckError):
     """The live state could not be read at all (exit 4), e.g. missing credentials."""
 

@@ -34,7 +34,8 @@ exit codes:
 def decide(report: Report, *, report_only: bool = False) -> ExitCode:
     """Exit code of a finished check: an unreadable entity always wins over drift.
 
-    ``report_only`` turns drift (2) into 0 and changes nothing else.
+    ``report_only`` turns drift (2) into 0 and changes nothing else. Which items fail is
+    the report's ``fail_on``: with ``--base``, by default only what the change introduces.
     """
     if report.errors:
         return ExitCode.LIVE_UNREADABLE

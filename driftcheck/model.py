@@ -11,6 +11,12 @@ Policy = Literal["fail", "warn", "ignore"]
 Kind = Literal["missing", "unexpected", "changed"]
 Severity = Literal["error", "warning", "ignored"]
 Status = Literal["in_sync", "drift", "error"]
+#: Where a drift item of a three-way check (``check --base REV``) comes from: see base/.
+Origin = Literal["introduced", "existing", "conflict", "resolved"]
+#: Which items fail a check: every failing item, or (with a base) only what the change brings.
+FailOn = Literal["introduced", "all"]
+#: The origins that fail a check under ``--fail-on introduced``.
+NEW_ORIGINS: tuple[Origin, ...] = ("introduced", "conflict")
 
 #: Attributes that Datadog sets; never written in a spec, never compared, shown as attribution.
 SERVER_MANAGED = ("created_at", "created_by", "updated_at", "updated_by")
@@ -159,12 +165,24 @@ class DriftItem:
     actual: Any = None  # None: not in Datadog
     attribution: Attribution | None = None
     reason: str | None = None  # set when severity == "ignored"
+    #: with a base: introduced, existing or conflict (resolved items: "resolved"); else None
+    origin: Origin | None = None
+    #: for a conflict: what the base spec declared (``expected`` is the change's value)
+    base_expected: Any = None
+
+    def fails(self, fail_on: FailOn) -> bool:
+        """Whether this item fails the check: an error, and under ``introduced`` one that
+        the change brings (items without an origin always count)."""
+        if self.severity != "error" or self.origin == "resolved":
+            return False
+        return fail_on == "all" or self.origin is None or self.origin in NEW_ORIGINS
 
 
-def has_failing_drift(items: Iterable[DriftItem]) -> bool:
+def has_failing_drift(items: Iterable[DriftItem], fail_on: FailOn = "all") -> bool:
     """The one rule for "is this drift a failure": any item of severity ``error`` (warnings
-    and ignored items never fail a check)."""
-    return any(item.severity == "error" for item in items)
+    and ignored items never fail a check), and under ``--fail-on introduced`` only those
+    that the change brings (:meth:`DriftItem.fails`)."""
+    return any(item.fails(fail_on) for item in items)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -194,6 +212,15 @@ class EntityStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
+class BaseInfo:
+    """The base of a three-way check: the git revision given, its commit, the files read."""
+
+    rev: str
+    commit: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Report:
     """The result of a check: everything a reporter or the exit code needs."""
 
@@ -204,11 +231,20 @@ class Report:
     site: str
     generated_at: str
     driftcheck_version: str
+    #: with a base: drift of the base spec that the change's spec no longer has
+    resolved: tuple[DriftItem, ...] = ()
+    base: BaseInfo | None = None
+    fail_on: FailOn = "all"
+
+    @property
+    def failing(self) -> tuple[DriftItem, ...]:
+        """The items that fail the check (see :meth:`DriftItem.fails`)."""
+        return tuple(item for item in self.items if item.fails(self.fail_on))
 
     @property
     def status(self) -> Status:
         if self.errors:
             return "error"
-        if has_failing_drift(self.items):
+        if self.failing:
             return "drift"
         return "in_sync"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from driftcheck.model import FailOn
+
 
 @dataclass(frozen=True, kw_only=True)
 class LiveOptions:
@@ -36,6 +38,8 @@ class CheckOptions:
     report_markdown: str | None = None
     report_only: bool = False
     color: str = "auto"
+    base: str | None = None  # a git revision: the three-way comparison
+    fail_on: FailOn | None = None  # None: introduced with a base, else all
 
 
 @dataclass(frozen=True, kw_only=True)

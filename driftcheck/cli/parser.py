@@ -73,6 +73,8 @@ def _check(args: argparse.Namespace) -> CheckOptions:
         report_markdown=args.report_markdown,
         report_only=args.report_only,
         color=args.color,
+        base=args.base,
+        fail_on=args.fail_on,
     )
 
 
@@ -193,6 +195,19 @@ def _add_check(sub: Any) -> None:
     )
     p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--base",
+        metavar="REV",
+        help="git revision to compare with (e.g. the pull request's base commit): the same "
+        "paths are read there, and every drift item is introduced, existing or a conflict",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=("introduced", "all"),
+        default=None,
+        help="which drift fails the check (exit 2): introduced (and conflicts; the default "
+        "with --base) or all (the default without --base)",
+    )
     p.set_defaults(run=cmd_check, build=_check)
 
 

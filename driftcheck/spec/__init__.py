@@ -10,6 +10,7 @@ from driftcheck.spec.files import (
     SPEC_SUFFIXES,
     file_problem,
     find_spec_files,
+    parse_document,
     read_document,
 )
 from driftcheck.spec.load import (
@@ -17,6 +18,7 @@ from driftcheck.spec.load import (
     build_spec,
     load_specs,
     schema_problems,
+    spec_from_documents,
 )
 from driftcheck.spec.marked_yaml import MarkedDict, MarkedList, YamlProblem
 from driftcheck.spec.rules import check_rules
@@ -38,7 +40,9 @@ __all__ = [
     "file_problem",
     "find_spec_files",
     "load_specs",
+    "parse_document",
     "read_document",
     "schema_problems",
     "schema_text",
+    "spec_from_documents",
 ]

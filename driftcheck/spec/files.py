@@ -82,6 +82,12 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
         return None, [file_problem(name, f"cannot read: {exc.strerror or exc}")]
     if isinstance(data, str):
         return None, [file_problem(name, data)]
+    return parse_document(name, data)
+
+
+def parse_document(name: str, data: bytes) -> tuple[Any, list[Problem]]:
+    """One spec file's bytes as a marked YAML document, or no document and the reason, with
+    its position (``read_document`` for a file; the base stage for a blob read from git)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from driftcheck.errors import SpecInvalid
@@ -43,17 +43,29 @@ def schema_problems(name: str, document: Any) -> list[Problem]:
 def load_specs(paths: Sequence[str]) -> Spec:
     """Find, load and validate the spec files; the Spec of all of them, or SpecInvalid."""
     files, problems = find_spec_files(paths)
+    return spec_from_documents(((str(path), *read_document(path)) for path in files), problems)
+
+
+def spec_from_documents(
+    loaded: Iterable[tuple[str, Any, list[Problem]]],
+    problems: list[Problem],
+    *,
+    require_entity: bool = True,
+) -> Spec:
+    """The Spec of parsed documents ``(name, document or None, problems of reading it)``,
+    or SpecInvalid with every problem. ``require_entity``: a set that declares no entity is
+    a problem (the base spec of a pull request may be empty: it is not)."""
     documents: list[tuple[str, Any]] = []
-    for path in files:
-        document, found = read_document(path)
+    for name, document, found in loaded:
         problems.extend(found)
         if document is not None:
-            found = schema_problems(str(path), document)
-            problems.extend(found)
-            if not found:
-                documents.append((str(path), document))
+            invalid = schema_problems(name, document)
+            problems.extend(invalid)
+            if not invalid:
+                documents.append((name, document))
     problems.extend(check_rules(documents))
-    if documents and not problems and not any(doc.get("entities") for _, doc in documents):
+    declared = any(doc.get("entities") for _, doc in documents)
+    if require_entity and documents and not problems and not declared:
         problems.append(
             file_problem(
                 documents[0][0],

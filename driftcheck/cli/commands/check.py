@@ -25,6 +25,8 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
             entities=options.live.entities,
             read=live_reader(options.live, ctx),
             now=ctx.now(),
+            base=options.base,
+            fail_on=options.fail_on,
         )
     except SpecInvalid as exc:
         explain(exc, ctx)
