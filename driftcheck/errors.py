@@ -40,7 +40,10 @@ class BaseSpecInvalid(DriftcheckError):
 
     def __init__(self, rev: str, problems: tuple[Problem, ...]) -> None:
         self.rev, self.problems = rev, problems
-        shown = "\n".join(f"  {p.location}: {p.message}" for p in problems[:10])
+        shown = "\n".join(
+            f"  {p.location.file if p.location.line == 0 else p.location}: {p.message}"
+            for p in problems[:10]
+        )
         more = f"\n  and {len(problems) - 10} more" if len(problems) > 10 else ""
         super().__init__(
             f"the spec at the base revision {rev!r} is invalid ({len(problems)} "

@@ -1,4 +1,4 @@
-"""The JSON report (``schemas/driftcheck-report.schema.json``, version 1), and reading it back.
+"""The JSON report (``schemas/driftcheck-report.schema.json``, version 2), and reading it back.
 
 Keys come out in a fixed order, indented by two, UTF-8 text kept as is, newline-terminated.
 """
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from driftcheck.errors import UsageError
 from driftcheck.model import (
     Attribution,
+    BaseInfo,
     DriftItem,
     EntityError,
     EntityStatus,
@@ -26,7 +27,8 @@ from driftcheck.wording import clip
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
 
-VERSION = 1
+VERSION = 2
+ORIGINS = ("introduced", "conflict", "existing", "resolved")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -54,8 +56,19 @@ def to_document(report: Report) -> dict[str, Any]:
             "entities_unreadable": c.entities_unreadable,
             "connections_checked": c.connections_checked,
             "notices": c.notices,
+            "failing": len(report.failing),
+            "by_origin": None if report.base is None else _by_origin(report),
+        },
+        "fail_on": report.fail_on,
+        "base": None
+        if report.base is None
+        else {
+            "rev": report.base.rev,
+            "commit": report.base.commit,
+            "files": list(report.base.files),
         },
         "drift": [_item(item) for item in report.items],
+        "resolved": None if report.base is None else [_item(item) for item in report.resolved],
         "notices": [
             {"kind": n.kind, "message": n.message, "source": _location(n.source)}
             for n in report.notices
@@ -92,7 +105,15 @@ def _item(item: DriftItem) -> dict[str, Any]:
             "updated_by": attribution.updated_by,
         },
         "reason": item.reason,
+        "origin": item.origin,
+        "base_expected": jsonable(item.base_expected) if item.origin == "conflict" else None,
     }
+
+
+def _by_origin(report: Report) -> dict[str, int]:
+    counts = {origin: sum(i.origin == origin for i in report.items) for origin in ORIGINS}
+    counts["resolved"] = len(report.resolved)
+    return counts
 
 
 def _location(location: Location) -> dict[str, Any]:
@@ -153,7 +174,13 @@ def _short(value: Any, limit: int = 200) -> str:
 
 
 def _from_document(document: Mapping[str, Any]) -> Report:
+    base = document["base"]
     return Report(
+        resolved=tuple(_item_from(raw) for raw in document["resolved"] or ()),
+        base=None
+        if base is None
+        else BaseInfo(rev=base["rev"], commit=base["commit"], files=tuple(base["files"])),
+        fail_on=document["fail_on"],
         items=tuple(_item_from(raw) for raw in document["drift"]),
         notices=tuple(
             Notice(kind=n["kind"], message=n["message"], source=Location(**n["source"]))
@@ -188,4 +215,6 @@ def _item_from(raw: Mapping[str, Any]) -> DriftItem:
         source=Location(**source) if source else None,
         attribution=Attribution(**attribution) if attribution is not None else None,
         reason=raw["reason"],
+        origin=raw["origin"],
+        base_expected=raw["base_expected"],
     )

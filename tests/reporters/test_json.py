@@ -44,7 +44,10 @@ def test_top_level_keys_in_a_stable_order_indent_2_utf8() -> None:
         "version",
         "status",
         "summary",
+        "fail_on",
+        "base",
         "drift",
+        "resolved",
         "notices",
         "errors",
         "entities",
@@ -52,7 +55,7 @@ def test_top_level_keys_in_a_stable_order_indent_2_utf8() -> None:
         "generated_at",
         "driftcheck_version",
     ]
-    assert text.startswith('{\n  "version": 1,\n  "status": "drift",')
+    assert text.startswith('{\n  "version": 2,\n  "status": "drift",')
     assert '"expected": "équipe"' in text and text.endswith("}\n")
 
 
@@ -65,6 +68,8 @@ def test_summary_counts() -> None:
         "entities_unreadable": 1,
         "connections_checked": 4,
         "notices": 2,
+        "failing": 7,
+        "by_origin": None,
     }
 
 
@@ -119,9 +124,9 @@ def test_a_report_reads_back_as_the_same_report(rep: Any) -> None:
         ("[1, 2]", r"not a driftcheck report: expected a JSON object"),
         ('{"version": 1, "valid": true}', r"not a driftcheck report: expected a JSON object"),
         (
-            '{"version": 2, "drift": []}',
-            r"unsupported report version 2: this driftcheck reads "
-            r"version 1",
+            '{"version": 1, "drift": []}',
+            r"unsupported report version 1: this driftcheck reads "
+            r"version 2",
         ),
     ],
 )
