@@ -60,3 +60,5 @@ class ExportOptions:
 class CommentOptions:
     report: str
     key: str | None = None
+    author: str = "github-actions[bot]"
+    timeout: float = 120.0

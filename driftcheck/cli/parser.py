@@ -87,7 +87,11 @@ def _export(args: argparse.Namespace) -> ExportOptions:
 
 
 def _comment(args: argparse.Namespace) -> CommentOptions:
-    return CommentOptions(report=args.report, key=args.key)
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    return CommentOptions(
+        report=args.report, key=args.key, author=args.author, timeout=args.timeout
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -239,5 +243,19 @@ def _add_comment(sub: Any) -> None:
         "--key",
         help="marker key of the comment (default: workflow, job and Datadog site; "
         "the action derives one from its inputs)",
+    )
+    p.add_argument(
+        "--author",
+        default="github-actions[bot]",
+        metavar="LOGIN",
+        help="the login GITHUB_TOKEN acts for; only a comment by it is ever updated "
+        "(default: github-actions[bot], the workflow token)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="total deadline for talking to GitHub, retries included (default: 120)",
     )
     p.set_defaults(run=cmd_comment, build=_comment)

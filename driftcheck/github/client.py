@@ -6,24 +6,32 @@ that cannot have been applied twice. A create (POST) that may have reached GitHu
 sent again: a duplicate comment would outlive the next update. The waits follow
 :mod:`driftcheck.retry`, as for Datadog (jittered back-off, ``Retry-After`` as seconds or a
 date). Every failure is a :class:`GitHubFailure` whose text never holds the token.
+
+Every request goes through :func:`driftcheck.http.send`: the whole run (requests and waits)
+ends within the client's total deadline, whatever the server does; a body is read up to
+:data:`MAX_BODY_BYTES`; a redirect is a failure, never followed (the token stays with the
+host it was meant for); no proxy is used for a loopback API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
+from driftcheck import __version__, http
+from driftcheck.redact import redact
+from driftcheck.retry import Deadline, backoff, parse_retry_after
+from driftcheck.wording import clip
 
-from driftcheck import __version__
-from driftcheck.http import is_loopback
-from driftcheck.retry import backoff, parse_retry_after
-
-TIMEOUT = (5.0, 30.0)  # (connect, read) seconds of every request
+TIMEOUT = 120.0  # seconds for the whole comment: every request and every wait
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0  # of silence between two reads (the deadline bounds the whole answer)
+MAX_BODY_BYTES = 64 * 1024 * 1024  # a page of 100 comments of GitHub's largest size fits
 RETRIES = 3  # after the first attempt
 MAX_TOTAL_WAIT = 120.0  # seconds of back-off over all retries; a longer wait gives up
 
@@ -52,21 +60,10 @@ class _Retry:
 def checked_api_url(url: str) -> str:
     """The API URL without a trailing slash; the token goes over https only (or loopback)."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(host)):
+    loopback = http.is_loopback(parts.hostname or "")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
         raise GitHubFailure(f"GITHUB_API_URL {url!r} must be an https:// URL")
     return url.rstrip("/")
-
-
-class _Bearer(requests.auth.AuthBase):
-    """The token as an auth object: requests drops it on a redirect to another host."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
 
 
 class GitHubClient:
@@ -78,19 +75,23 @@ class GitHubClient:
         token: str,
         *,
         sleep: Callable[[float], None],
-        timeout: tuple[float, float],
+        timeout: float,
         log: Log,
+        clock: Callable[[], float] = time.monotonic,
+        read_timeout: float = READ_TIMEOUT,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         self.base, self.sleep, self.timeout, self.log = base, sleep, timeout, log
-        self.session = requests.Session()
-        self.session.auth = _Bearer(token)
-        self.session.headers.update(
-            {
-                "Accept": "application/vnd.github+json",
-                "X-GitHub-Api-Version": "2022-11-28",
-                "User-Agent": f"driftcheck/{__version__}",
-            }
-        )
+        self.secrets = tuple(sorted({token, *secrets}, key=len, reverse=True))
+        self.read_timeout = read_timeout
+        self.deadline = Deadline.after(timeout, clock)
+        self.session = http.new_session()
+        self.headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": f"driftcheck/{__version__}",
+            "Authorization": f"Bearer {token}",
+        }
         self.waited = 0.0
 
     def close(self) -> None:
@@ -108,6 +109,11 @@ class GitHubClient:
                 return result
             if attempt == RETRIES or self.waited + result.wait > MAX_TOTAL_WAIT:
                 raise GitHubFailure(f"{result.reason} (gave up after {attempt + 1} attempts)")
+            if result.wait >= self.deadline.remaining():
+                raise GitHubFailure(
+                    f"{result.reason} (gave up: the next retry, in {result.wait:g} s, would "
+                    f"pass the --timeout deadline of {self.timeout:g} s)"
+                )
             self.log(f"github: {result.reason}; retrying in {result.wait:g}s")
             self.sleep(result.wait)
             self.waited += result.wait
@@ -116,27 +122,45 @@ class GitHubClient:
     def _attempt(self, method: str, url: str, payload: Any, attempt: int) -> Answer | _Retry:
         shown = f"{method} {urlsplit(url).path}"
         try:
-            response = self.session.request(method, url, json=payload, timeout=self.timeout)
-        except requests.RequestException as exc:
-            reason = f"{shown}: {'timed out' if isinstance(exc, requests.Timeout) else 'failed'}"
-            reason += f" ({type(exc).__name__})"
-            if method == "POST" and not isinstance(exc, requests.ConnectTimeout):
-                raise GitHubFailure(reason) from exc
-            return _Retry(backoff(attempt + 1), reason)
-        self.log(f"github: {shown} -> HTTP {response.status_code}")
-        if response.status_code < 300:
-            return Answer(
-                response.status_code, _json(response), response.links.get("next", {}).get("url")
+            reply = http.send(
+                self.session,
+                method,
+                url,
+                seconds=self.deadline.remaining(),
+                max_bytes=MAX_BODY_BYTES,
+                headers=self.headers,
+                json=payload,
+                connect_timeout=CONNECT_TIMEOUT,
+                read_timeout=self.read_timeout,
+                on_time=lambda: self.deadline.remaining() > 0,
             )
-        wait = _retry_wait(response, attempt)
+        except http.HttpFailure as exc:
+            if exc.kind == "deadline":
+                raise GitHubFailure(
+                    f"{shown}: no complete answer by the --timeout deadline of {self.timeout:g} s"
+                ) from exc
+            timed_out = exc.kind in ("timeout", "connect_timeout")
+            reason = f"{shown}: {'timed out' if timed_out else 'failed'} ({exc.detail})"
+            if exc.kind == "too_large" or (method == "POST" and exc.kind != "connect_timeout"):
+                raise GitHubFailure(reason) from exc  # a create may have been applied
+            return _Retry(backoff(attempt + 1), reason)
+        self.log(f"github: {shown} -> HTTP {reply.status}")
+        if 200 <= reply.status < 300:
+            return Answer(reply.status, _json(reply.body), reply.links.get("next", {}).get("url"))
+        if 300 <= reply.status < 400:
+            raise GitHubFailure(
+                f"{shown}: HTTP {reply.status}, a redirect: not followed (the token is sent "
+                "only to GITHUB_API_URL); check GITHUB_API_URL"
+            )
+        wait = _retry_wait(reply, attempt)
         if wait is None:
-            raise GitHubFailure(f"{shown}: {_describe(response)}")
-        return _Retry(wait, f"{shown}: HTTP {response.status_code}")
+            raise GitHubFailure(f"{shown}: {_describe(reply, self.secrets)}")
+        return _Retry(wait, f"{shown}: HTTP {reply.status}")
 
 
-def _retry_wait(response: requests.Response, attempt: int) -> float | None:
+def _retry_wait(response: http.Reply, attempt: int) -> float | None:
     """Seconds to wait before retrying, or None when retrying cannot help."""
-    headers, status = response.headers, response.status_code
+    headers, status = response.headers, response.status
     rate_limited = status == 429 or (
         status == 403
         and (
@@ -157,8 +181,8 @@ def _retry_wait(response: requests.Response, attempt: int) -> float | None:
     return 60.0 if rate_limited else backoff(attempt + 1)
 
 
-def _describe(response: requests.Response) -> str:
-    status, message = response.status_code, _message(response)
+def _describe(response: http.Reply, secrets: tuple[str, ...]) -> str:
+    status, message = response.status, _message(response, secrets)
     text = f"HTTP {status}" + (f" ({message})" if message else "")
     if status in (403, 404):
         return (
@@ -170,14 +194,15 @@ def _describe(response: requests.Response) -> str:
     return text
 
 
-def _json(response: requests.Response) -> Any:
+def _json(body: bytes) -> Any:
     try:
-        return response.json()
-    except ValueError:
+        return json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         return None
 
 
-def _message(response: requests.Response) -> str:
-    data = _json(response)
+def _message(response: http.Reply, secrets: tuple[str, ...] = ()) -> str:
+    """GitHub's error message, masked before it is cut (a cut key would show its start)."""
+    data = _json(response.body)
     message = data.get("message") if isinstance(data, dict) else None
-    return str(message)[:200] if message else ""
+    return clip(redact(str(message), secrets), 200) if message else ""

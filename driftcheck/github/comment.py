@@ -16,11 +16,12 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import quote
 
 from driftcheck.errors import DriftcheckError, UsageError
 from driftcheck.github.client import (
+    READ_TIMEOUT,
     TIMEOUT,
     Answer,
     GitHubClient,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 MAX_BODY = 65_536  # GitHub's limit for a comment body
 PR_EVENTS = ("pull_request", "pull_request_target")
 MAX_PAGES = 100  # of 100 comments each
+#: The login of the workflow's GITHUB_TOKEN; another token's identity is given with --author.
+DEFAULT_AUTHOR = "github-actions[bot]"
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _SHA = re.compile(r"[0-9a-f]{7,64}")
 _SUMMARY_HINT = "the report is in the job summary"
@@ -65,9 +68,15 @@ def post_comment(
     env: Mapping[str, str],
     log: Log,
     sleep: Callable[[float], None] = time.sleep,
-    timeout: tuple[float, float] = TIMEOUT,
+    timeout: float = TIMEOUT,
+    clock: Callable[[], float] = time.monotonic,
+    read_timeout: float = READ_TIMEOUT,
+    author: str = DEFAULT_AUTHOR,
 ) -> CommentOutcome:
     """Create or update the pull-request comment for the report at ``report_path``.
+
+    Only a comment written by ``author`` (the login the token acts for) is ever adopted:
+    a copy of the marker in anybody else's comment is ignored, never edited.
 
     Raises :class:`UsageError` only for a missing or invalid report; everything that goes
     wrong on GitHub's side (or in its environment) is returned as a warning outcome.
@@ -86,9 +95,18 @@ def post_comment(
             )
         marker = marker_for(key or default_key(env, report))
         body = comment_body(report, marker, link_base_from_env(env))
-        api = GitHubClient(pr.api_url, token, sleep=sleep, timeout=timeout, log=log)
+        api = GitHubClient(
+            pr.api_url,
+            token,
+            sleep=sleep,
+            timeout=timeout,
+            log=log,
+            clock=clock,
+            read_timeout=read_timeout,
+            secrets=secrets_from_env(env),
+        )
         try:
-            return upsert(api, pr, marker, body, drifted=report.status != "in_sync")
+            return upsert(api, pr, marker, body, drifted=report.status != "in_sync", author=author)
         finally:
             api.close()
     except GitHubFailure as exc:  # GitHub may echo what it got: mask the token all the same
@@ -208,10 +226,16 @@ def _width(text: str) -> int:
 
 
 def upsert(
-    api: GitHubClient, pr: PullRequest, marker: str, body: str, *, drifted: bool
+    api: GitHubClient,
+    pr: PullRequest,
+    marker: str,
+    body: str,
+    *,
+    drifted: bool,
+    author: str = DEFAULT_AUTHOR,
 ) -> CommentOutcome:
-    """Create, update or keep the comment that starts with ``marker``."""
-    found = find_comment(api, pr, marker)
+    """Create, update or keep the comment of ``author`` that starts with ``marker``."""
+    found = find_comment(api, pr, marker, author)
     where = f"pull request #{pr.number}"
     if found is None:
         if not drifted:
@@ -221,6 +245,10 @@ def upsert(
         created = api.call(
             "POST", f"/repos/{pr.repository}/issues/{pr.number}/comments", {"body": body}
         )
+        if created.status != 201:
+            raise GitHubFailure(
+                f"GitHub answered the new comment with HTTP {created.status}, not 201 Created"
+            )
         return CommentOutcome(f"created the comment on {where}{_html_url(created)}")
     if _head(str(found.get("body") or "")) == _head(body):  # same marker, same digest
         return CommentOutcome(f"the comment on {where} is up to date{_html_url(found)}")
@@ -231,8 +259,13 @@ def upsert(
     return CommentOutcome(f"{verb} the comment on {where}{_html_url(updated)}")
 
 
-def find_comment(api: GitHubClient, pr: PullRequest, marker: str) -> dict[str, Any] | None:
-    """The oldest comment whose body starts with ``marker``, searching every page."""
+def find_comment(
+    api: GitHubClient, pr: PullRequest, marker: str, author: str = DEFAULT_AUTHOR
+) -> dict[str, Any] | None:
+    """The oldest comment by ``author`` whose body starts with ``marker``, on any page.
+
+    Anybody can paste the marker into a comment of their own: only the author's is ours.
+    """
     url: str | None = f"/repos/{pr.repository}/issues/{pr.number}/comments?per_page=100"
     for _ in range(MAX_PAGES):
         if url is None:
@@ -243,12 +276,20 @@ def find_comment(api: GitHubClient, pr: PullRequest, marker: str) -> dict[str, A
                 "GitHub answered the comment list with something other than a JSON list"
             )
         for comment in answer.data:
-            if isinstance(comment, dict) and str(comment.get("body") or "").startswith(marker):
+            if _written_by(comment, author) and str(comment.get("body") or "").startswith(marker):
                 if not isinstance(comment.get("id"), int):
                     raise GitHubFailure("GitHub answered a comment without an id")
                 return comment
         url = answer.next_url
     raise GitHubFailure(f"more than {MAX_PAGES * 100} comments on the pull request")
+
+
+def _written_by(comment: object, author: str) -> TypeGuard[dict[str, Any]]:
+    if not isinstance(comment, dict):
+        return False
+    user = comment.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    return isinstance(login, str) and login.casefold() == author.casefold()
 
 
 def _head(body: str) -> list[str]:

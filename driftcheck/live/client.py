@@ -18,14 +18,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
-import requests.adapters
 
-from driftcheck import __version__
+from driftcheck import __version__, http
 from driftcheck.errors import UsageError
-from driftcheck.http import is_loopback
 from driftcheck.live.credentials import Credentials, credentials_from_env
 from driftcheck.live.failures import (
     DEBUG_ADVICE,
@@ -81,11 +79,11 @@ def read_live(
         raise UsageError("the timeout must be a positive number of seconds")
     wanted = tuple(dict.fromkeys(entities))
     read_at = now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    http = session if session is not None else _new_session(workers)
+    pool = session if session is not None else http.new_session(workers)
     reader = _Reader(
         target=target,
         credentials=credentials,
-        session=http,
+        session=pool,
         deadline=Deadline.after(timeout, clock),
         timeout=timeout,
         gate=RateGate(clock, sleep),
@@ -97,7 +95,7 @@ def read_live(
         reads = _in_parallel(reader, wanted, workers)
     finally:
         if session is None:
-            http.close()
+            pool.close()
     return LiveState(site=target.site, read_at=read_at, entities={r.entity: r for r in reads})
 
 
@@ -142,16 +140,6 @@ def _in_parallel(reader: _Reader, wanted: Sequence[str], workers: int) -> list[E
     return [done[entity] for entity in wanted]
 
 
-def _new_session(workers: int) -> requests.Session:
-    session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(
-        pool_connections=1, pool_maxsize=max(1, workers), max_retries=0
-    )
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
 class _SafeLog:
     """The debug log: serialized across workers, with the key values masked as a last resort."""
 
@@ -174,10 +162,6 @@ def redact_headers(headers: Mapping[str, str]) -> str:
     )
 
 
-class _BodyProblem(Exception):
-    """The body could not be read completely (too large, or past the deadline)."""
-
-
 @dataclass
 class _Reader:
     """Reads one entity at a time with retries; shared by the workers of one ``read_live``."""
@@ -194,11 +178,6 @@ class _Reader:
     stop: threading.Event = field(default_factory=threading.Event)  # set on ^C or a crash
 
     def __post_init__(self) -> None:
-        host = urlsplit(self.target.base_url).hostname or ""
-        # A proxy from the environment must not see the keys of a plain-http loopback target.
-        self.proxies: dict[str, Any] | None = (
-            {"http": None, "https": None, "all": None} if is_loopback(host) else None
-        )
         self.headers = {
             "DD-API-KEY": self.credentials.api_key,
             "DD-APPLICATION-KEY": self.credentials.app_key,
@@ -270,80 +249,63 @@ class _Reader:
         timeouts = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
         self.log(
             f"GET {url} (attempt {attempt} of {MAX_ATTEMPTS}, timeouts "
-            f"{timeouts[0]:.1f}/{timeouts[1]:.1f} s) {redact_headers(self.headers)}"
+            f"{timeouts[0]:.1f}/{timeouts[1]:.1f} s, {remaining:.1f} s in all) "
+            f"{redact_headers(self.headers)}"
         )
-        started = time.monotonic()
         try:
-            with self.session.get(
+            reply = http.send(
+                self.session,
+                "GET",
                 url,
+                seconds=remaining,
+                max_bytes=MAX_BODY_BYTES,
                 headers=self.headers,
-                timeout=timeouts,
-                stream=True,
-                allow_redirects=False,
-                proxies=self.proxies,
-            ) as response:
-                body = self._body(response)
-        except (requests.RequestException, _BodyProblem) as exc:
-            self.log(f"{entity}: request failed: {type(exc).__name__}")
-            return _answer_for_exception(exc, timeouts[1], self.target)
-        headers = response.headers
+                connect_timeout=CONNECT_TIMEOUT,
+                read_timeout=READ_TIMEOUT,
+                on_time=lambda: self.deadline.remaining() > 0,
+            )
+        except http.HttpFailure as exc:
+            self.log(f"{entity}: request failed: {exc.kind}: {exc.detail}")
+            return _answer_for_failure(exc, timeouts[1], self.timeout, self.target)
+        headers, status, body = reply.headers, reply.status, reply.body
         self.log(
-            f"{entity}: HTTP {response.status_code} in {time.monotonic() - started:.2f} s, "
-            f"{len(body)} bytes; "
+            f"{entity}: HTTP {status} in {reply.seconds:.2f} s, {len(body)} bytes; "
             + redact_headers({k: headers[k] for k in _LOGGED_RESPONSE_HEADERS if k in headers})
         )
-        if 200 <= response.status_code < 300:
+        if 200 <= status < 300:
             try:
                 return connections_from_response(parse_json(body))
             except ValueError as exc:
                 return answer_for_response(
-                    response.status_code, headers, body, self.target, entity, problem=str(exc)
+                    status, headers, body, self.target, entity, problem=str(exc)
                 )
         hint = server_hint(
-            headers.get("X-RateLimit-Reset") if response.status_code == 429 else None,
+            headers.get("X-RateLimit-Reset") if status == 429 else None,
             headers.get("Retry-After"),
             self.now(),
         )
-        return answer_for_response(
-            response.status_code, headers, body, self.target, entity, hint=hint
-        )
-
-    def _body(self, response: requests.Response) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise _BodyProblem(f"the body is larger than {MAX_BODY_BYTES} bytes")
-            if self.deadline.remaining() <= 0:
-                raise _BodyProblem(
-                    f"the body was still arriving at the --timeout deadline of {self.timeout:g} s"
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return answer_for_response(status, headers, body, self.target, entity, hint=hint)
 
 
-def _answer_for_exception(exc: Exception, read_timeout: float, target: Target) -> Answer:
-    """The answer for a request that brought no response: network trouble is retried."""
-    if isinstance(exc, _BodyProblem):
-        return Answer(None, str(exc), "Raise --timeout, or check --site and --api-url")
-    if isinstance(exc, requests.exceptions.SSLError):
+def _answer_for_failure(
+    exc: http.HttpFailure, read_timeout: float, timeout: float, target: Target
+) -> Answer:
+    """The answer for a request that brought no whole response: network trouble is retried."""
+    if exc.kind == "deadline":
         return Answer(
             None,
-            "the TLS handshake failed (certificate or proxy problem)",
-            "Check the proxy and the CA bundle (REQUESTS_CA_BUNDLE)",
+            f"no complete answer by the --timeout deadline of {timeout:g} s",
+            "Raise --timeout, or check --site and --api-url",
         )
-    if isinstance(exc, requests.Timeout):
+    if exc.kind == "too_large":
+        return Answer(None, exc.detail, "Check --site and --api-url")
+    if exc.kind == "tls":
+        return Answer(None, exc.detail, "Check the proxy and the CA bundle (REQUESTS_CA_BUNDLE)")
+    if exc.kind in ("timeout", "connect_timeout"):
         return Answer(
             None, f"no answer within {read_timeout:.1f} s", network_advice(target), retryable=True
         )
-    if isinstance(
-        exc,
-        (
-            requests.ConnectionError,
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-        ),
-    ):
-        return Answer(None, connection_reason(exc), network_advice(target), retryable=True)
-    return Answer(None, f"the request failed ({type(exc).__name__})", DEBUG_ADVICE)
+    if exc.kind == "connection":
+        cause = exc.__cause__ or exc
+        return Answer(None, connection_reason(cause), network_advice(target), retryable=True)
+    return Answer(None, exc.detail, DEBUG_ADVICE)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from fakes.github_api import FakeGitHub
+from fakes.hostile_http import hostile
 from helpers import Result, pull_request_env, run_cli
 
 from driftcheck.model import DriftItem, EntityStatus, Location, Report
@@ -117,3 +119,36 @@ def test_debug_log_never_shows_the_token(
     assert "debug: github: GET /repos/octo/specs/issues/12/comments -> HTTP 429" in text
     assert "HTTP 422" in err
     assert github.token not in text
+
+
+@pytest.mark.parametrize("behaviour", ["drip_headers", "drip_body", "silent"])
+def test_comment_timeout_is_a_total_deadline(
+    env: dict[str, str], report: str, behaviour: str
+) -> None:
+    # A byte every 0.2 s keeps every socket read alive; the server would go on for 6 s.
+    with hostile(behaviour, interval=0.2, limit=6.0) as server:
+        started = time.monotonic()
+        result = run({**env, "GITHUB_API_URL": server.url}, "comment", report, "--timeout", "0.5")
+        seconds = time.monotonic() - started
+    assert seconds < 3.5
+    assert result.code == 0  # a comment never changes the verdict
+    assert "warning: pull-request comment not posted" in result.err
+    assert "--timeout deadline of 0.5 s" in result.err
+
+
+def test_comment_reads_at_most_the_body_cap(
+    env: dict[str, str], report: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from driftcheck.github import client
+
+    monkeypatch.setattr(client, "MAX_BODY_BYTES", 100_000)
+    with hostile("endless", interval=0.0) as server:
+        result = run({**env, "GITHUB_API_URL": server.url}, "comment", report)
+    assert "warning: pull-request comment not posted" in result.err
+    assert "larger than 100000 bytes" in result.err
+
+
+def test_comment_timeout_must_be_positive(env: dict[str, str], report: str) -> None:
+    result = run(env, "comment", report, "--timeout", "0")
+    assert result.code == 1
+    assert "--timeout must be a positive number of seconds" in result.err

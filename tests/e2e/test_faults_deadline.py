@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fakes.datadog_api import FakeDatadog, held, rate_limited, running, sample_connection
+from fakes.hostile_http import hostile
 from helpers import run_cli
 
 DEADLINE = 0.5
@@ -62,7 +63,7 @@ def test_a_server_that_never_answers_is_abandoned_at_the_deadline(
     assert seconds < DEADLINE + SLACK
     shown = json.dumps(json.loads(out)["errors"]) if command == "check" else err
     assert "could not read entity 'users'" in shown
-    assert "no answer within 0.5 s" in shown
+    assert "no complete answer by the --timeout deadline of 0.5 s" in shown
     assert not (tmp_path / "live.json").exists()
     assert not (tmp_path / "out").exists()
 
@@ -78,3 +79,39 @@ def test_a_rate_limit_wait_never_outlasts_the_deadline(fake: FakeDatadog, tmp_pa
     assert "HTTP 429" in err
     assert "--timeout deadline of 0.5 s" in err
     assert 1 <= len(fake.requests) <= 3
+
+
+HOSTILE = [
+    ("check", "drip_headers"),
+    ("check", "drip_body"),
+    ("check", "silent"),
+    ("check", "endless"),
+    ("snapshot", "drip_body"),
+    ("export", "drip_headers"),
+]
+
+
+@pytest.mark.parametrize(("command", "behaviour"), HOSTILE)
+def test_the_deadline_holds_against_a_hostile_server(
+    command: str, behaviour: str, tmp_path: Path
+) -> None:
+    # A byte every 0.2 s arrives within every socket timeout, so only a total deadline can
+    # end it; the server would go on for 6 s.
+    spec = tmp_path / "users.yaml"
+    spec.write_text("version: 1\nentities:\n  users:\n    connections: []\n", encoding="utf-8")
+    argv = {
+        "check": ["check", str(spec), "--format", "json"],
+        "snapshot": ["snapshot", str(spec), "-o", str(tmp_path / "live.json")],
+        "export": ["export", "--entity", "users", "-o", str(tmp_path / "out")],
+    }[command]
+    with hostile(behaviour, interval=0.2, limit=6.0) as server:
+        env = {"DD_API_KEY": "k" * 32, "DD_APP_KEY": "a" * 40, "DRIFTCHECK_API_URL": server.url}
+        started = time.monotonic()
+        code, out, err = run_cli(*argv, "--timeout", str(DEADLINE), env=env)
+        seconds = time.monotonic() - started
+    assert code == 4, (out, err)
+    assert seconds < DEADLINE + SLACK
+    shown = json.dumps(json.loads(out)["errors"]) if command == "check" else err
+    assert "no complete answer by the --timeout deadline of 0.5 s" in shown
+    assert not (tmp_path / "live.json").exists()
+    assert not (tmp_path / "out").exists()

@@ -56,6 +56,18 @@ def test_wheel_ships_the_schemas(wheel: Path) -> None:
     assert not [n for n in names if n.startswith(("tests/", "examples/"))]
 
 
+def test_wheel_requires_a_urllib3_that_bounds_decompression(wheel: Path) -> None:
+    # urllib3 < 2.6 inflates a gzip body without bound, whatever cap the client sets.
+    archive = zipfile.ZipFile(wheel)
+    [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    requires = [
+        line.removeprefix("Requires-Dist: ").replace(" ", "")
+        for line in archive.read(metadata).decode("utf-8").splitlines()
+        if line.startswith("Requires-Dist: ")
+    ]
+    assert "urllib3>=2.6" in requires
+
+
 def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

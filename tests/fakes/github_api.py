@@ -62,6 +62,7 @@ class FakeGitHub:
         self.repository = repository
         self.prefix = prefix
         self.read_only = False
+        self.login = BOT["login"]  # whom the token acts for: the author of created comments
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.requests: list[Seen] = []
         self.faults: list[Fault] = []
@@ -146,7 +147,8 @@ class FakeGitHub:
                 json.dumps({"message": "Resource not accessible by integration", "status": "403"}),
             )
         if listing and method == "POST":
-            comment_id = self.add_comment(int(listing.group(1)), body["body"])
+            author = {"login": self.login, "type": "Bot"}
+            comment_id = self.add_comment(int(listing.group(1)), body["body"], user=author)
             return 201, {}, json.dumps(self._find(comment_id))
         if single and method == "PATCH":
             comment = self._find(int(single.group(1)))

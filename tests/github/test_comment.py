@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes.github_api import FakeGitHub, serve
@@ -87,7 +88,11 @@ class Runner:
         self.log: list[str] = []
 
     def __call__(
-        self, report: Report, key: str | None = None, timeout: tuple[float, float] = (5.0, 5.0)
+        self,
+        report: Report,
+        key: str | None = None,
+        read_timeout: float = 5.0,
+        **options: Any,
     ) -> CommentOutcome:
         path = self.tmp_path / "report.json"
         path.write_text(render(report, "json"), encoding="utf-8")
@@ -97,7 +102,8 @@ class Runner:
             env=self.env,
             log=self.log.append,
             sleep=self.sleeps.append,
-            timeout=timeout,
+            read_timeout=read_timeout,
+            **options,
         )
 
 
@@ -206,6 +212,88 @@ def test_a_quoted_marker_in_someone_elses_reply_is_not_ours(
     post(make_report())
     assert len(github.bodies(PR)) == 2
     assert [seen.method for seen in github.writes()] == ["POST"]
+
+
+# ---------------------------------------------------------------- only our own comment
+
+
+def test_the_marker_in_someone_elses_comment_is_never_adopted(
+    post: Runner, github: FakeGitHub
+) -> None:
+    marker = marker_for("driftcheck/check site=datadoghq.com")
+    stolen = f"{marker}\n<!-- driftcheck:digest 0 -->\nall good, merge it"
+    planted = github.add_comment(PR, stolen, user={"login": "mallory", "type": "User"})
+    outcome = post(make_report())
+    assert outcome.message.startswith("created the comment")
+    assert github.bodies(PR)[0] == stolen  # never edited
+    assert [seen.method for seen in github.writes()] == ["POST"]
+    assert all(str(planted) not in seen.path for seen in github.writes())
+
+
+def test_a_stolen_marker_does_not_make_an_in_sync_run_skip_or_edit(
+    post: Runner, github: FakeGitHub
+) -> None:
+    marker = marker_for("driftcheck/check site=datadoghq.com")
+    github.add_comment(PR, f"{marker}\nlies", user={"login": "mallory", "type": "User"})
+    outcome = post(make_report(drift=False))
+    assert "no earlier driftcheck comment" in outcome.message
+    assert github.writes() == []
+
+
+def test_a_configured_author_is_the_one_adopted(post: Runner, github: FakeGitHub) -> None:
+    github.login = "drift-app[bot]"  # a GitHub App's token
+    post(make_report(items=1), author="drift-app[bot]")
+    outcome = post(make_report(items=2), author="drift-app[bot]")
+    assert outcome.message.startswith("updated the comment")
+    assert [seen.method for seen in github.writes()] == ["POST", "PATCH"]
+
+
+def test_the_workflow_bot_is_the_default_author(post: Runner, github: FakeGitHub) -> None:
+    github.login = "someone-else"
+    post(make_report(items=1))
+    post(make_report(items=2))  # the first comment is not the bot's: a second one is made
+    assert [seen.method for seen in github.writes()] == ["POST", "POST"]
+
+
+# ---------------------------------------------------------------- redirects and proxies
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_not_followed_nor_called_created(
+    post: Runner, github: FakeGitHub, status: int
+) -> None:
+    listing = f"{github.url}/repos/{github.repository}/issues/{PR}/comments"
+    github.fail_next("POST", status, "", {"Location": listing})
+    outcome = post(make_report())
+    assert outcome.warning
+    assert "created" not in outcome.message
+    assert f"HTTP {status}, a redirect: not followed" in outcome.message
+    assert [seen.method for seen in github.requests] == ["GET", "POST"]
+
+
+def test_an_environment_proxy_never_sees_a_loopback_github(
+    post: Runner, github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://10.255.255.1:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    outcome = post(make_report())
+    assert not outcome.warning, outcome.message
+    assert len(ours(github)) == 1
+
+
+def test_a_token_in_githubs_error_is_masked_before_it_is_cut(
+    post: Runner, github: FakeGitHub
+) -> None:
+    # The message is cut at 200 characters: the token straddles the cut.
+    message = "x" * 190 + github.token + " more text"
+    github.fail_next("GET", 422, {"message": message})
+    outcome = post(make_report())
+    assert outcome.warning
+    for size in range(4, len(github.token) + 1):
+        assert github.token[:size] not in outcome.message
+    assert "***" in outcome.message
 
 
 # ---------------------------------------------------------------- in sync
@@ -333,7 +421,7 @@ def test_a_wait_longer_than_the_budget_gives_up(post: Runner, github: FakeGitHub
 
 def test_a_timed_out_read_is_retried(post: Runner, github: FakeGitHub) -> None:
     github.fail_next("GET", 200, "[]", hang=True)
-    outcome = post(make_report(), timeout=(2.0, 0.2))
+    outcome = post(make_report(), read_timeout=0.2)
     assert not outcome.warning
     assert_backoff(post.sleeps, [1])
     assert len(ours(github)) == 1
@@ -341,7 +429,7 @@ def test_a_timed_out_read_is_retried(post: Runner, github: FakeGitHub) -> None:
 
 def test_a_timed_out_create_is_not_sent_twice(post: Runner, github: FakeGitHub) -> None:
     github.fail_next("POST", 201, "{}", hang=True)
-    outcome = post(make_report(), timeout=(2.0, 0.2))
+    outcome = post(make_report(), read_timeout=0.2)
     assert outcome.warning and "timed out" in outcome.message
     assert len(github.writes()) == 1
 

@@ -144,7 +144,7 @@ class RecordingSession(requests.Session):
         self.body = body
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def get(self, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         self.calls.append((str(url), kwargs))
         response = requests.Response()
         response.status_code = 200
@@ -431,7 +431,7 @@ class _HangingSession(requests.Session):
         self.release = threading.Event()
         self.calls = 0
 
-    def get(self, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         self.calls += 1
         if self.calls == 1:
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)

@@ -313,8 +313,8 @@ def test_no_request_starts_after_the_deadline(fake: FakeDatadog) -> None:
     fake.fail("users", server_error(503))
 
     class LateSession(requests.Session):
-        def get(self, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-            response = super().get(url, **kwargs)
+        def request(self, method: Any, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+            response = super().request(method, url, **kwargs)
             clock.advance(9.5)
             return response
 
@@ -380,7 +380,7 @@ class ScriptedSession(requests.Session):
         self.failures = list(failures)
         self.calls = 0
 
-    def get(self, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: Any, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         self.calls += 1
         if self.failures:
             raise self.failures.pop(0)
@@ -462,12 +462,12 @@ def test_a_body_still_arriving_at_the_deadline_is_abandoned() -> None:
             return 1
 
     class TrickleSession(requests.Session):
-        def get(self, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        def request(self, method: Any, url: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
             response = requests.Response()
             response.status_code = 200
             response.raw = Trickle()
             return response
 
     message = read_with(TrickleSession(), clock).entities["users"].error or ""
-    assert "the body was still arriving at the --timeout deadline of 60 s" in message
+    assert "no complete answer by the --timeout deadline of 60 s" in message
     assert clock.sleeps == []
