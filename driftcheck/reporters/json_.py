@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from driftcheck.errors import UsageError
@@ -159,7 +159,22 @@ def _validator() -> Any:
     return jsonschema.validators.validator_for(schema)(schema)
 
 
+@functools.cache
+def _certainly_valid() -> Callable[[Any], bool]:
+    from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
+    from driftcheck.spec.schema_fastpath import compile_schema
+
+    return compile_schema(json.loads(schema_text(REPORT_SCHEMA)))
+
+
 def _first_schema_error(document: Any) -> str | None:
+    """The first schema error of a report of this version, worded; None when valid.
+
+    A report driftcheck wrote passes the fast check; jsonschema (slow on a report of
+    thousands of items, and slow to import) only runs to find and word what is wrong.
+    """
+    if _certainly_valid()(document):
+        return None
     import jsonschema
 
     error = jsonschema.exceptions.best_match(_validator().iter_errors(document))

@@ -60,7 +60,25 @@ def _is_type(name: str) -> Check | None:
         "boolean": lambda v: isinstance(v, bool),
         "null": lambda v: v is None,
         "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": _is_number,
     }.get(name)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _types(value: Any) -> Check | None:
+    """The check of a ``type`` keyword: one type name, or a list of them."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        return None
+    checks = [_is_type(name) if isinstance(name, str) else None for name in names]
+    if any(check is None for check in checks):
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    return lambda v: any(check(v) for check in checks)  # type: ignore[misc]
 
 
 def _is_date(value: Any) -> bool:
@@ -100,7 +118,13 @@ class _Compiler:
 
     def _keyword(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
         if keyword == "type":
-            return _is_type(value) if isinstance(value, str) else None
+            return _types(value)
+        if keyword == "minimum":
+            if not _is_number(value):
+                return None
+            return lambda v: not _is_number(v) or v >= value
+        if keyword == "oneOf":
+            return self._one_of(value)
         if keyword == "const":
             return (lambda v: _same(v, value)) if _scalar(value) else None
         if keyword == "enum":
@@ -122,6 +146,37 @@ class _Compiler:
         if keyword == "$ref":
             return self._ref(value)
         return None
+
+    def _one_of(self, branches: Any) -> Check | None:
+        """``oneOf`` whose branches accept disjoint JSON types (as ``{"$ref": an object}``
+        or ``{"type": "null"}``): at most one can match, so it is certain when one does."""
+        if not isinstance(branches, list) or not branches:
+            return None
+        kinds: list[set[str]] = []
+        for branch in branches:
+            accepted = self._accepted_types(branch)
+            if accepted is None or any(accepted & other for other in kinds):
+                return None  # a value might match two branches: never certain
+            kinds.append(accepted)
+        checks = [self.compile(branch) for branch in branches]
+        return lambda v: sum(1 for check in checks if check(v)) == 1
+
+    def _accepted_types(self, schema: Any, seen: frozenset[str] = frozenset()) -> set[str] | None:
+        """The JSON types a schema can accept, from its ``type`` (following one ``$ref``)."""
+        if not isinstance(schema, Mapping):
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and ref not in seen:
+            target = self.root.get("$defs", {}).get(ref[len("#/$defs/") :])
+            return self._accepted_types(target, seen | {ref})
+        kind = schema.get("type")
+        names = [kind] if isinstance(kind, str) else kind
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            return None
+        found = set(names)
+        if "number" in found:
+            found.add("integer")  # an integer is a number too
+        return found
 
     def _object(self, schema: Mapping[str, Any]) -> Check:
         props = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}

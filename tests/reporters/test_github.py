@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from samples import carrying, hostile, item, report, representative
 
-from driftcheck.model import EntityError, EntityStatus
+from driftcheck.model import EntityError, EntityStatus, Location, Notice
 from driftcheck.reporters import RenderOptions, render
 
 COMMAND = re.compile(r"::(error|warning|notice) ([^:]*)::(.*)")
@@ -92,6 +92,46 @@ def test_at_most_ten_of_each_level_then_one_notice_counting_the_rest() -> None:
     assert levels == ["error"] * 10 + ["warning"] * 10 + ["notice"]
     assert "accounts" in parsed[0][2]  # the unreadable entity is never among the dropped
     assert parsed[-1][2].startswith("15 more errors and 3 more warnings not annotated")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 13), st.integers(0, 13), st.integers(0, 13), st.integers(0, 13))
+def test_past_the_cap_items_are_counted_and_the_first_ones_shown(
+    entity_errors: int, errors: int, warnings: int, notices: int
+) -> None:
+    items = tuple(item("missing", field=f"e{i}") for i in range(errors)) + tuple(
+        item("unexpected", "warning", field=f"w{i}") for i in range(warnings)
+    )
+    rep = report(
+        items,
+        errors=tuple(EntityError(entity=f"x{i}", message="down") for i in range(entity_errors)),
+        notices=tuple(
+            Notice(kind="stale_ignore", message=f"n{i}", source=Location("s.yaml", i + 1, 1))
+            for i in range(notices)
+        ),
+    )
+    parsed = commands(github(rep))
+    shown_errors = [m for level, _, m in parsed if level == "error"]
+    shown_warnings = [m for level, _, m in parsed if level == "warning"]
+    want_errors = [f"x{i}:" for i in range(entity_errors)] + [f"field e{i}:" for i in range(errors)]
+    want_warnings = [f"field w{i}:" for i in range(warnings)] + [f"n{i}" for i in range(notices)]
+    assert len(shown_errors) == min(10, len(want_errors))
+    assert len(shown_warnings) == min(10, len(want_warnings))
+    for shown, wanted in zip(
+        shown_errors + shown_warnings, want_errors[:10] + want_warnings[:10], strict=True
+    ):
+        assert wanted in shown
+    more = [m for level, _, m in parsed if level == "notice"]
+    hidden = (len(want_errors) - 10, len(want_warnings) - 10)
+    if max(hidden) <= 0:
+        assert not more
+    else:
+        counted = " and ".join(
+            f"{n} more {level}{'s' if n > 1 else ''}"
+            for level, n in zip(("error", "warning"), hidden, strict=True)
+            if n > 0
+        )
+        assert more == [more[0]] and more[0].startswith(f"{counted} not annotated")
 
 
 def test_hostile_values_cannot_start_or_break_a_command() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from pathlib import Path
@@ -9,11 +10,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from samples import EVIL, hostile, item, report, representative
 
 from driftcheck.errors import UsageError
 from driftcheck.reporters import RenderOptions, render
-from driftcheck.reporters.json_ import load_report
+from driftcheck.reporters.json_ import _certainly_valid, load_report
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "driftcheck-report.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -144,3 +147,55 @@ def test_load_report_names_the_first_invalid_place() -> None:
         r"'moved' is not one of",
     ):
         load_report(json.dumps(document))
+
+
+# ---------------------------------------------------------------- the fast schema check
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every object and list in a document."""
+    if not isinstance(value, (dict, list)):
+        return []
+    found = [path]
+    for key, child in value.items() if isinstance(value, dict) else enumerate(value):
+        found += _places(child, (*path, key))
+    return found
+
+
+DOCUMENTS = [json.loads(as_json(rep)) for rep in (representative(), hostile(), report())]
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=4)
+    | st.sampled_from(["error", "changed", "missing", "drift", "in_sync", "stale_ignore"]),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=4,
+)
+
+
+def test_reports_driftcheck_writes_pass_the_fast_check_without_jsonschema() -> None:
+    for document in DOCUMENTS:
+        assert _certainly_valid()(document)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data(), st.sampled_from(range(len(DOCUMENTS))), JSON_VALUES)
+def test_the_fast_check_accepts_a_changed_report_only_if_jsonschema_does(
+    data: st.DataObject, which: int, value: Any
+) -> None:
+    document = copy.deepcopy(DOCUMENTS[which])
+    path = data.draw(st.sampled_from(_places(document)))
+    target = document
+    for part in path:
+        target = target[part]
+    if isinstance(target, dict):
+        keys = [*sorted(target), "extra"]
+        target[data.draw(st.sampled_from(keys))] = value
+    elif target:
+        target[data.draw(st.integers(0, len(target) - 1))] = value
+    else:
+        target.append(value)
+    if _certainly_valid()(document):
+        assert not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
