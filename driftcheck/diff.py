@@ -27,7 +27,7 @@ from driftcheck.model import (
 
 _EMPTY: dict[str, Any] = {"groups": [], "metadata": {}, "join": {}}
 _NESTED = ("join", "metadata")  # maps compared key by key
-_SEVERITY: dict[Policy, Severity] = {"fail": "error", "warn": "warning"}
+_SEVERITY: dict[Policy, Severity] = {"fail": "error", "delete": "error", "warn": "warning"}
 
 
 @dataclass(frozen=True)

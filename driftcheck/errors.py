@@ -60,3 +60,9 @@ class LiveReadError(DriftcheckError):
 
 class OutputError(DriftcheckError):
     """A report or file could not be written (exit 1)."""
+
+
+class StalePlan(DriftcheckError):
+    """A saved plan whose connections changed in Datadog since it was made (exit 5)."""
+
+    exit_code = ExitCode.STALE_PLAN

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from driftcheck.model import Report
+    from driftcheck.plan.apply import OperationResult
+    from driftcheck.plan.operation import Plan
 
 
 class ExitCode(IntEnum):
@@ -17,6 +19,7 @@ class ExitCode(IntEnum):
     DRIFT = 2
     SPEC_INVALID = 3
     LIVE_UNREADABLE = 4
+    STALE_PLAN = 5
     INTERRUPTED = 130
 
 
@@ -24,9 +27,12 @@ EPILOG = """\
 exit codes:
   0    in sync (check) / valid (validate)
   1    usage error or internal error (traceback only with --debug)
-  2    drift found (like terraform plan -detailed-exitcode)
+  2    drift found / plan has operations (like terraform plan -detailed-exitcode);
+       apply: verification found planned changes missing in Datadog
   3    spec invalid
-  4    live state could not be read completely (network, auth, API errors)
+  4    live state could not be read completely (network, auth, API errors);
+       apply: an operation failed (the report says what was applied)
+  5    apply: the saved plan is stale (Datadog changed since the plan); nothing written
   130  interrupted
 """
 
@@ -42,3 +48,16 @@ def decide(report: Report, *, report_only: bool = False) -> ExitCode:
     if report.status == "drift":
         return ExitCode.OK if report_only else ExitCode.DRIFT
     return ExitCode.OK
+
+
+def decide_plan(plan: Plan) -> ExitCode:
+    """Exit code of a finished plan: 2 when it holds operations, else 0."""
+    return ExitCode.DRIFT if plan.operations else ExitCode.OK
+
+
+def decide_apply(results: tuple[OperationResult, ...], unverified: tuple[str, ...]) -> ExitCode:
+    """Exit code of a finished apply: a failed operation (4) wins over a verification that
+    found planned changes missing (2)."""
+    if any(r.outcome != "applied" for r in results):
+        return ExitCode.LIVE_UNREADABLE
+    return ExitCode.DRIFT if unverified else ExitCode.OK

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Policy = Literal["fail", "warn", "ignore"]
+Policy = Literal["fail", "warn", "ignore", "delete"]
 Kind = Literal["missing", "unexpected", "changed"]
 Severity = Literal["error", "warning", "ignored"]
 Status = Literal["in_sync", "drift", "error"]

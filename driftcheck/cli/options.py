@@ -62,3 +62,22 @@ class CommentOptions:
     key: str | None = None
     author: str = "github-actions[bot]"
     timeout: float = 120.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanOptions:
+    paths: tuple[str, ...]
+    live: LiveOptions
+    base: str | None = None
+    revert_drift: bool = False
+    output: str | None = None
+    format: str | None = None  # None: github under GitHub Actions, else text
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyOptions:
+    plan: PlanOptions  # paths: one PLAN.json, or the spec paths to plan and apply at once
+    allow_delete: bool = False
+    allow_replace: bool = False
+    dry_run: bool = False
+    format: str = "text"

@@ -10,18 +10,22 @@ from typing import Any, NoReturn
 
 from driftcheck import __version__
 from driftcheck.cli.commands import (
+    cmd_apply,
     cmd_check,
     cmd_comment,
     cmd_export,
+    cmd_plan,
     cmd_snapshot,
     cmd_validate,
 )
 from driftcheck.cli.context import Context
 from driftcheck.cli.options import (
+    ApplyOptions,
     CheckOptions,
     CommentOptions,
     ExportOptions,
     LiveOptions,
+    PlanOptions,
     SnapshotOptions,
     ValidateOptions,
 )
@@ -84,6 +88,42 @@ def _snapshot(args: argparse.Namespace) -> SnapshotOptions:
 
 def _export(args: argparse.Namespace) -> ExportOptions:
     return ExportOptions(live=_live(args), output=args.output, force=args.force)
+
+
+def _plan(args: argparse.Namespace) -> PlanOptions:
+    return PlanOptions(
+        paths=tuple(args.paths),
+        live=_live(args),
+        base=args.base,
+        revert_drift=args.revert_drift,
+        output=vars(args).get("output"),
+        format=vars(args).get("plan_format"),
+    )
+
+
+def _apply(args: argparse.Namespace) -> ApplyOptions:
+    return ApplyOptions(
+        plan=_plan(args),
+        allow_delete=args.allow_delete,
+        allow_replace=args.allow_replace,
+        dry_run=args.dry_run,
+        format=args.apply_format,
+    )
+
+
+def _add_plan_options(parser: argparse.ArgumentParser) -> None:
+    _add_live_options(parser, snapshot=False)
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        help="plan only what the change since git revision REV introduced "
+        "(existing drift is left alone)",
+    )
+    parser.add_argument(
+        "--revert-drift",
+        action="store_true",
+        help="with --base: also revert drift that the change did not touch",
+    )
 
 
 def _comment(args: argparse.Namespace) -> CommentOptions:
@@ -170,7 +210,15 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
-    for add in (_add_validate, _add_check, _add_snapshot, _add_export, _add_comment):
+    for add in (
+        _add_validate,
+        _add_check,
+        _add_snapshot,
+        _add_export,
+        _add_plan,
+        _add_apply,
+        _add_comment,
+    ):
         add(sub)
     return parser
 
@@ -234,6 +282,45 @@ def _add_export(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(run=cmd_export, build=_export)
+
+
+def _add_plan(sub: Any) -> None:
+    p = _command(sub, "plan", "compute the changes that make Datadog equal to the specs")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
+    _add_plan_options(p)
+    p.add_argument("-o", "--output", metavar="PLAN.json", help="save the plan for 'apply'")
+    p.add_argument(
+        "--format",
+        dest="plan_format",
+        choices=("text", "json", "markdown", "github"),
+        default=None,
+        help="stdout format (default: text; github when GITHUB_ACTIONS=true)",
+    )
+    p.set_defaults(run=cmd_plan, build=_plan)
+
+
+def _add_apply(sub: Any) -> None:
+    p = _command(sub, "apply", "apply a saved plan, or plan and apply the specs at once")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PLAN.json|PATH",
+        help="a plan saved by 'plan -o', or spec files or directories",
+    )
+    _add_plan_options(p)
+    p.add_argument(
+        "--allow-delete", action="store_true", help="allow deleting connections and fields"
+    )
+    p.add_argument(
+        "--allow-replace",
+        action="store_true",
+        help="allow replacing (delete + create) connections and fields",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the requests it would send; send none"
+    )
+    p.add_argument("--format", dest="apply_format", choices=("text", "markdown"), default="text")
+    p.set_defaults(run=cmd_apply, build=_apply, timeout=300.0)
 
 
 def _add_comment(sub: Any) -> None:

@@ -1,7 +1,9 @@
-"""A fake Datadog list-connections API: a real HTTP server on 127.0.0.1, for tests and benchmarks.
+"""A fake Datadog data-connections API: a real HTTP server on 127.0.0.1, for tests and benchmarks.
 
 It serves ``GET /api/v2/product-analytics/{entity}/mapping/connections`` from in-memory
-state, checks both key headers, records every request, and injects scripted faults.
+state and the three writes (``POST …/mapping/connection``, ``PUT …/mapping/connection``,
+``DELETE …/mapping/connection/{id}``, checked as in ``datadog_writes``), checks both key
+headers, records every request (with its body), and injects scripted faults.
 
 In a test, import ``fake_datadog_fixture`` and take the ``fake_datadog`` fixture. Elsewhere::
 
@@ -12,6 +14,10 @@ Faults are queued per entity (or for ``ANY`` entity) and each one answers one re
 
     fake.fail("users", rate_limited(reset="3"), server_error(503))  # then normal answers
     fake.fail_always("accounts", html_page(502))                     # a persistent outage
+    fake.fail_writes("users", after_applying(server_error(502)))     # writes only
+
+A fault stops a write from taking effect, except a pure delay (``slow``) and a fault wrapped
+in ``after_applying`` (the server applied it, then the answer failed or came too late).
 
 Auth shapes (Datadog does not document them for this endpoint; these follow its other v2
 APIs): a missing or wrong API key -> 403 ``{"errors": ["Forbidden"]}``; a missing or wrong
@@ -21,6 +27,7 @@ application key -> 401 ``{"errors": [{"status": "401", "title": "Unauthorized", 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import socket
 import sys
@@ -35,11 +42,14 @@ from urllib.parse import unquote
 
 import pytest
 
+from fakes import datadog_writes as writes
+
 API_KEY = "fakeapikey0123456789abcdef012345"
 APP_KEY = "fakeappkey0123456789abcdef0123456789abcd"
 ANY = "*"
 PREFIX = "/api/v2/product-analytics/"
 SUFFIX = "/mapping/connections"
+WRITE_SUFFIX = "/mapping/connection"
 
 #: Headers the real API sends on every answer (values as in Datadog's recorded cassettes).
 RATE_HEADERS = {
@@ -103,6 +113,7 @@ class Fault:
     drop: Literal["before_response", "mid_body"] | None = None
     truncate: bool = False
     wait_for: threading.Event | None = None
+    apply: bool = False  # a write takes effect although this fault answers it
 
 
 def _json(value: Any) -> bytes:
@@ -171,6 +182,11 @@ def truncated() -> Fault:
     return Fault(truncate=True)
 
 
+def after_applying(fault: Fault) -> Fault:
+    """``fault`` as the answer to a write that the server did apply (the lost-answer case)."""
+    return dataclasses.replace(fault, apply=True)
+
+
 def held(event: threading.Event, then: Fault | None = None) -> Fault:
     """``then`` (default: the normal answer), once ``event`` is set."""
     base = then or Fault()
@@ -195,6 +211,10 @@ class RecordedRequest:
     entity: str | None
     headers: Mapping[str, str]
     client_port: int  # tells pooled (reused) connections from new ones
+    body: bytes = b""
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 class FakeDatadog:
@@ -213,6 +233,7 @@ class FakeDatadog:
         self._state: dict[str, list[dict[str, Any]]] = {}
         self._queues: dict[str, list[Fault]] = {}
         self._always: dict[str, Fault] = {}
+        self._write_queues: dict[str, list[Fault]] = {}
         self._requests: list[RecordedRequest] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -230,6 +251,24 @@ class FakeDatadog:
         """Answer the next requests for ``entity`` (or ``ANY``) with ``faults``, in order."""
         with self._lock:
             self._queues.setdefault(entity, []).extend(faults)
+
+    def fail_writes(self, entity: str, *faults: Fault) -> None:
+        """Answer the next writes (POST, PUT, DELETE) of ``entity`` (or ``ANY``) in order."""
+        with self._lock:
+            self._write_queues.setdefault(entity, []).extend(faults)
+
+    def connections(self, entity: str) -> list[dict[str, Any]]:
+        """The live connections of ``entity`` now (a fresh copy)."""
+        with self._lock:
+            return copy.deepcopy(self._state[entity])
+
+    def connection(self, entity: str, conn_id: str) -> dict[str, Any] | None:
+        return next((c for c in self.connections(entity) if c["id"] == conn_id), None)
+
+    @property
+    def writes(self) -> list[RecordedRequest]:
+        """The write requests received, in order."""
+        return [r for r in self.requests if r.method != "GET"]
 
     def fail_always(self, entity: str, fault: Fault) -> None:
         """Answer every request for ``entity`` (or ``ANY``) with ``fault`` once queues are empty."""
@@ -300,6 +339,10 @@ class FakeDatadog:
     def _record_and_pick(self, request: RecordedRequest) -> Fault | None:
         with self._lock:
             self._requests.append(request)
+            if request.method != "GET":
+                for key in (request.entity, ANY):
+                    if key is not None and self._write_queues.get(key):
+                        return self._write_queues[key].pop(0)
             for key in (request.entity, ANY):
                 if key is not None and self._queues.get(key):
                     return self._queues[key].pop(0)
@@ -325,6 +368,39 @@ class FakeDatadog:
         if entity is None or not known:
             return error(404, {"status": "404", "title": "Not Found"})
         return Fault(200, _json(self.response_body(entity)), RATE_HEADERS)
+
+    def _write(self, request: RecordedRequest, route: tuple[str, str | None]) -> Fault:
+        """Perform one write on the state; its answer (an error leaves the state as it was)."""
+        denied = self._normal(request.entity, request.headers)
+        if denied.status != 200:
+            return denied
+        action, conn_id = route
+        if action == "update_or_create":
+            action = {"POST": "create", "PUT": "update"}.get(request.method, "")
+        if (action, request.method) not in (
+            ("create", "POST"),
+            ("update", "PUT"),
+            ("delete", "DELETE"),
+        ):
+            return error(405, "Method Not Allowed")
+        try:
+            body = json.loads(request.body) if action != "delete" else None
+        except ValueError:
+            return error(400, "the body is not valid JSON")
+        assert request.entity is not None
+        with self._lock:
+            state = copy.deepcopy(self._state[request.entity])
+            try:
+                if action == "create":
+                    writes.create(state, body)
+                elif action == "update":
+                    writes.update(state, body)
+                else:
+                    writes.delete(state, conn_id or "")
+            except writes.Refused as refused:
+                return error(refused.status, *refused.messages)
+            self._state[request.entity] = state
+        return Fault({"create": 201, "update": 200, "delete": 204}[action], b"", RATE_HEADERS)
 
 
 @contextmanager
@@ -367,14 +443,28 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve("POST")
 
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
     def _serve(self, method: str) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
-        entity = _entity(self.path)
-        request = RecordedRequest(method, self.path, entity, headers, self.client_address[1])
+        length = int(headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        route = _write_route(self.path)
+        entity = _entity(self.path) if route is None else route[0]
+        request = RecordedRequest(method, self.path, entity, headers, self.client_address[1], body)
         fault = self.fake._record_and_pick(request)
-        normal = self.fake._normal(entity, headers)
-        if method != "GET":
-            normal = error(405, "Method Not Allowed")
+        if route is None:
+            normal = self.fake._normal(entity, headers)
+            if method != "GET":
+                normal = error(405, "Method Not Allowed")
+        elif fault is None or fault.apply or (fault.body is None and fault.drop is None):
+            normal = self.fake._write(request, route[1:])
+        else:
+            normal = Fault(500, _json({"errors": ["not applied"]}))  # never sent: fault wins
         answer = fault or normal
         if answer.wait_for is not None:
             answer.wait_for.wait(timeout=5)
@@ -404,6 +494,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.wfile.write(body)
+
+
+def _write_route(path: str) -> tuple[str, str, str | None] | None:
+    """(entity, action, connection id) of a write path, or None for any other path."""
+    route = path.split("?", 1)[0]
+    if not route.startswith(PREFIX):
+        return None
+    rest = route[len(PREFIX) :]
+    entity, sep, tail = rest.partition("/")
+    if not sep or not entity:
+        return None
+    tail = "/" + tail
+    if tail == WRITE_SUFFIX:
+        return unquote(entity), "update_or_create", None
+    prefix = WRITE_SUFFIX + "/"
+    if tail.startswith(prefix) and "/" not in tail[len(prefix) :] and tail[len(prefix) :]:
+        return unquote(entity), "delete", unquote(tail[len(prefix) :])
+    return None
 
 
 def _entity(path: str) -> str | None:

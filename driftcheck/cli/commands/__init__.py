@@ -4,10 +4,20 @@ code returned. Heavy modules are imported inside the commands so that ``--versio
 
 from __future__ import annotations
 
+from driftcheck.cli.commands.apply import cmd_apply
 from driftcheck.cli.commands.check import cmd_check
 from driftcheck.cli.commands.comment import cmd_comment
 from driftcheck.cli.commands.export import cmd_export
+from driftcheck.cli.commands.plan import cmd_plan
 from driftcheck.cli.commands.snapshot import cmd_snapshot
 from driftcheck.cli.commands.validate import cmd_validate
 
-__all__ = ["cmd_check", "cmd_comment", "cmd_export", "cmd_snapshot", "cmd_validate"]
+__all__ = [
+    "cmd_apply",
+    "cmd_check",
+    "cmd_comment",
+    "cmd_export",
+    "cmd_plan",
+    "cmd_snapshot",
+    "cmd_validate",
+]

@@ -1,0 +1,82 @@
+"""``driftcheck plan PATH...``: the operations that make Datadog equal to the specs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from driftcheck.cli.context import Context, safe
+from driftcheck.cli.live_reader import live_reader, resolve
+from driftcheck.cli.options import PlanOptions
+from driftcheck.cli.spec_loading import load_or_explain
+from driftcheck.errors import UsageError
+from driftcheck.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from driftcheck.model import DriftItem, LiveState
+    from driftcheck.plan.operation import Plan
+
+
+def cmd_plan(options: PlanOptions, ctx: Context) -> ExitCode:
+    from driftcheck.atomic import write_atomic
+    from driftcheck.exitcodes import decide_plan
+    from driftcheck.plan.planfile import render_json
+    from driftcheck.plan.render import render_plan
+
+    plan = make_plan(options, ctx)
+    if plan is None:
+        return ExitCode.LIVE_UNREADABLE
+    if options.output:
+        write_atomic(options.output, render_json(plan))
+        ctx.stderr.write(f"wrote {safe(options.output)}\n")
+    fmt = options.format or ("github" if ctx.env.get("GITHUB_ACTIONS") == "true" else "text")
+    ctx.stdout.write(render_plan(plan, fmt))
+    return decide_plan(plan)
+
+
+def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
+    """The plan of ``options.paths`` against the live state; None (the errors written)
+    when an entity could not be read: a plan from a partial read could delete or
+    recreate what it did not see."""
+    from driftcheck.check import run_check, select_entities
+    from driftcheck.plan.build import build_plan
+
+    if options.revert_drift and not options.base:
+        raise UsageError("--revert-drift only means something with --base REV")
+    spec = load_or_explain(options.paths, ctx)
+    entities = select_entities(spec, options.live.entities)
+    target = resolve(options.live, ctx)
+    state = live_reader(options.live, ctx)(entities)
+    if not _readable(state, ctx):
+        return None
+    report = run_check(spec, state, now=ctx.now())
+    items: tuple[DriftItem, ...] = report.items
+    notes: tuple[str, ...] = ()
+    if options.base:
+        from driftcheck.plan.base import limit_to_change
+
+        items, notes = limit_to_change(
+            spec,
+            state,
+            report.items,
+            paths=options.paths,
+            base=options.base,
+            revert_drift=options.revert_drift,
+        )
+    return build_plan(
+        spec,
+        state,
+        items,
+        api_url=target.base_url,
+        now=ctx.now(),
+        base=options.base,
+        notes=notes,
+    )
+
+
+def _readable(state: LiveState, ctx: Context) -> bool:
+    failed = [read for read in state.entities.values() if not read.ok]
+    for read in failed:
+        ctx.stderr.write(f"error: {safe(read.entity)}: {safe(read.error or 'unreadable')}\n")
+    if failed:
+        ctx.stderr.write(f"no plan: {len(failed)} entity(ies) could not be read\n")
+    return not failed

@@ -1,0 +1,72 @@
+"""The request bodies of the writes, exactly as Datadog's OpenAPI describes them
+(``CreateConnectionRequest``, ``UpdateConnectionRequest``): optional keys are left out,
+never sent as null."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from driftcheck.model import ConnectionSpec, FieldSpec
+
+DATA_TYPE = "connection_id"
+_FIELD_KEYS = ("source_name", "type", "display_name", "description", "groups")
+_UPDATABLE = ("display_name", "description", "groups")
+
+
+def field_item(field: FieldSpec) -> dict[str, Any]:
+    """A field as ``fields`` / ``fields_to_add`` items carry it: id, source_name, type, and
+    the optional attributes the spec manages."""
+    item: dict[str, Any] = {"id": field.id}
+    for key in _FIELD_KEYS:
+        if key in field.attributes:
+            value = field.attributes[key]
+            item[key] = list(value) if key == "groups" else value
+    return item
+
+
+def create_body(conn: ConnectionSpec) -> dict[str, Any]:
+    """The body that creates ``conn`` with every declared field."""
+    join = conn.attributes["join"]
+    attributes: dict[str, Any] = {
+        "type": conn.attributes["type"],
+        "join_attribute": join["attribute"],
+        "join_type": join["type"],
+        "fields": [field_item(f) for f in conn.fields],
+    }
+    if "metadata" in conn.attributes:
+        attributes["metadata"] = dict(conn.attributes["metadata"])
+    return {"data": {"type": DATA_TYPE, "id": conn.id, "attributes": attributes}}
+
+
+def field_update(field: FieldSpec, attributes: Sequence[str]) -> dict[str, Any]:
+    """A ``fields_to_update`` item setting ``attributes`` of ``field`` to the spec's values."""
+    item: dict[str, Any] = {"field_id": field.id}
+    for key in _UPDATABLE:
+        if key in attributes:
+            value = field.attributes[key]
+            item[f"updated_{key}"] = list(value) if key == "groups" else value
+    return item
+
+
+def update_body(
+    conn_id: str,
+    *,
+    add: Sequence[Mapping[str, Any]] = (),
+    delete: Sequence[str] = (),
+    update: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """An update of ``conn_id`` carrying only the lists that are not empty."""
+    attributes: dict[str, Any] = {}
+    if add:
+        attributes["fields_to_add"] = [dict(a) for a in add]
+    if delete:
+        attributes["fields_to_delete"] = list(delete)
+    if update:
+        attributes["fields_to_update"] = [dict(u) for u in update]
+    return {"data": {"type": DATA_TYPE, "id": conn_id, "attributes": attributes}}
+
+
+def is_updatable(attribute: str) -> bool:
+    """Whether the update request can change this field attribute (else: replacement)."""
+    return attribute in _UPDATABLE

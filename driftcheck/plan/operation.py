@@ -1,0 +1,116 @@
+"""The values of a plan: operations on connections, their changes, and the fingerprint of the
+live value each one was planned against."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from driftcheck.live.writes import WriteRequest
+
+Action = Literal["create", "update", "delete", "replace"]
+ChangeKind = Literal[
+    "create_connection",
+    "delete_connection",
+    "replace_connection",
+    "add_field",
+    "update_field",
+    "delete_field",
+    "replace_field",
+]
+ALLOW_DELETE = "--allow-delete"
+ALLOW_REPLACE = "--allow-replace"
+_FLAG: dict[str, str] = {
+    "delete_connection": ALLOW_DELETE,
+    "delete_field": ALLOW_DELETE,
+    "replace_connection": ALLOW_REPLACE,
+    "replace_field": ALLOW_REPLACE,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """One change a person reviews: what happens to the connection or one field, and why.
+
+    ``attributes`` lists (attribute, Datadog's value, the spec's value) that differ.
+    """
+
+    kind: ChangeKind
+    field: str | None = None
+    attributes: tuple[tuple[str, Any, Any], ...] = ()
+    reason: str = ""
+
+    @property
+    def flag(self) -> str | None:
+        """The apply flag this change needs (destructive changes only)."""
+        return _FLAG.get(self.kind)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fingerprint:
+    """The live value of a connection when the plan was made (``exists`` False: absent)."""
+
+    exists: bool
+    sha256: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Expected:
+    """What the connection must look like after the operation (for the verification):
+    absent, or these managed attributes and fields, and none of ``absent_fields``."""
+
+    exists: bool
+    attributes: Mapping[str, Any]
+    fields: Mapping[str, Mapping[str, Any]]
+    absent_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operation:
+    """Everything apply does to one connection, as requests sent in order."""
+
+    action: Action
+    entity: str
+    connection: str
+    changes: tuple[Change, ...]
+    requests: tuple[WriteRequest, ...]
+    fingerprint: Fingerprint
+    expected: Expected
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The apply flags this operation needs, in a stable order."""
+        found = {c.flag for c in self.changes if c.flag}
+        return tuple(f for f in (ALLOW_DELETE, ALLOW_REPLACE) if f in found)
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity}/{self.connection}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """The operations that make Datadog equal to the spec, pinned to the live state read."""
+
+    site: str
+    api_url: str
+    created_at: str
+    driftcheck_version: str
+    spec_digest: str
+    spec_files: tuple[str, ...]
+    base: str | None
+    entities: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    #: drift that no operation fixes, with the reason (policy, --base, ...)
+    unplanned: tuple[str, ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        found = {f for op in self.operations for f in op.flags}
+        return tuple(f for f in (ALLOW_DELETE, ALLOW_REPLACE) if f in found)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for op in self.operations if op.action == action)

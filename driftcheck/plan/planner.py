@@ -1,0 +1,245 @@
+"""Drift items -> operations: what to send to Datadog so that it equals the spec.
+
+Only failing drift is planned (``error`` severity): ignored and warned items stay as they are.
+The API cannot change a connection's ``type``, ``join`` or ``metadata`` nor a field's
+``source_name`` or ``type``, so those become replacements (destructive). A live item that the
+spec does not declare is deleted only under the ``delete`` policy. Drift that no operation fixes
+is returned as a note saying why, so that a plan never hides what it leaves undone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from driftcheck.live.writes import WriteRequest
+from driftcheck.model import ConnectionSpec, DriftItem, EntitySpec, LiveState, Spec
+from driftcheck.plan import bodies
+from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation
+
+
+def fingerprint(live: Mapping[str, Any] | None) -> Fingerprint:
+    """The fingerprint of a live connection: a digest of its whole value, and who changed it."""
+    if live is None:
+        return Fingerprint(exists=False)
+    text = json.dumps(live, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    updated_at, updated_by = live.get("updated_at"), live.get("updated_by")
+    return Fingerprint(
+        exists=True,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        updated_at=updated_at if isinstance(updated_at, str) else None,
+        updated_by=updated_by if isinstance(updated_by, str) else None,
+    )
+
+
+def plan_operations(
+    spec: Spec, live: LiveState, items: Iterable[DriftItem]
+) -> tuple[tuple[Operation, ...], tuple[str, ...]]:
+    """The operations for the failing ``items`` (one per connection, sorted), and notes on
+    the drift they leave alone."""
+    grouped: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
+    for item in items:
+        if item.severity == "error":
+            grouped[(item.entity, item.connection)].append(item)
+    operations: list[Operation] = []
+    notes: list[str] = []
+    for (entity_name, conn_id), found in sorted(grouped.items()):
+        entity = spec.entities[entity_name]
+        conn = next((c for c in entity.connections if c.id == conn_id), None)
+        read = live.entities[entity_name]
+        current = next((c for c in read.connections or () if c.get("id") == conn_id), None)
+        operation = _operation(entity, conn, current, found, notes)
+        if operation is not None:
+            operations.append(operation)
+    return tuple(operations), tuple(notes)
+
+
+def _operation(
+    entity: EntitySpec,
+    conn: ConnectionSpec | None,
+    current: Mapping[str, Any] | None,
+    items: Sequence[DriftItem],
+    notes: list[str],
+) -> Operation | None:
+    where = f"{entity.name}/{items[0].connection}"
+    if conn is None:
+        if entity.unmanaged_connections != "delete":
+            notes.append(
+                f"{where}: exists in Datadog but not in the spec; declare it, or set "
+                f"unmanaged_connections: delete on entity {entity.name} to delete it on apply"
+            )
+            return None
+        return _delete(entity.name, items[0].connection, current)
+    if current is None:
+        return _create(entity.name, conn)
+    changed = [i for i in items if i.field is None and i.kind == "changed"]
+    if changed:
+        return _replace(entity.name, conn, current, changed)
+    return _update(entity.name, conn, current, items, notes)
+
+
+def _expected_all(conn: ConnectionSpec) -> Expected:
+    return Expected(
+        exists=True,
+        attributes=dict(conn.attributes),
+        fields={f.id: dict(f.attributes) for f in conn.fields},
+    )
+
+
+def _create(entity: str, conn: ConnectionSpec) -> Operation:
+    return Operation(
+        action="create",
+        entity=entity,
+        connection=conn.id,
+        changes=(Change(kind="create_connection"), *_field_additions(conn)),
+        requests=(_post(entity, conn),),
+        fingerprint=Fingerprint(exists=False),
+        expected=_expected_all(conn),
+    )
+
+
+def _field_additions(conn: ConnectionSpec) -> tuple[Change, ...]:
+    """The declared fields a created connection carries, shown as additions."""
+    return tuple(
+        Change(
+            kind="add_field",
+            field=f.id,
+            reason=f"{f.attributes.get('type')}, from source {f.attributes.get('source_name')}",
+        )
+        for f in conn.fields
+    )
+
+
+def _post(entity: str, conn: ConnectionSpec) -> WriteRequest:
+    return WriteRequest(
+        method="POST", entity=entity, connection=conn.id, body=bodies.create_body(conn)
+    )
+
+
+def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Operation:
+    fields = len((current or {}).get("fields") or ())
+    return Operation(
+        action="delete",
+        entity=entity,
+        connection=conn_id,
+        changes=(
+            Change(
+                kind="delete_connection",
+                reason=f"not declared, unmanaged_connections: delete ({fields} field(s))",
+            ),
+        ),
+        requests=(WriteRequest(method="DELETE", entity=entity, connection=conn_id, body=None),),
+        fingerprint=fingerprint(current),
+        expected=Expected(exists=False, attributes={}, fields={}),
+    )
+
+
+def _replace(
+    entity: str, conn: ConnectionSpec, current: Mapping[str, Any], changed: Sequence[DriftItem]
+) -> Operation:
+    declared = {f.id for f in conn.fields}
+    lost = [f.get("id") for f in current.get("fields") or () if f.get("id") not in declared]
+    reason = "the API cannot update a connection's type, join or metadata"
+    if lost:
+        reason += f"; live fields not in the spec are lost: {', '.join(map(str, lost))}"
+    change = Change(
+        kind="replace_connection",
+        attributes=tuple((i.attribute or "", i.actual, i.expected) for i in changed),
+        reason=reason,
+    )
+    return Operation(
+        action="replace",
+        entity=entity,
+        connection=conn.id,
+        changes=(change, *_field_additions(conn)),
+        requests=(
+            WriteRequest(method="DELETE", entity=entity, connection=conn.id, body=None),
+            _post(entity, conn),
+        ),
+        fingerprint=fingerprint(current),
+        expected=_expected_all(conn),
+    )
+
+
+def _update(
+    entity: str,
+    conn: ConnectionSpec,
+    current: Mapping[str, Any],
+    items: Sequence[DriftItem],
+    notes: list[str],
+) -> Operation | None:
+    specs = {f.id: f for f in conn.fields}
+    added: list[str] = []
+    deleted: list[str] = []
+    updates: dict[str, dict[str, tuple[Any, Any]]] = defaultdict(dict)
+    for item in items:
+        if item.field is None:
+            continue
+        if item.kind == "missing":
+            added.append(item.field)
+        elif item.kind == "unexpected" and conn.unmanaged_fields == "delete":
+            deleted.append(item.field)
+        elif item.kind == "unexpected":
+            notes.append(
+                f"{entity}/{conn.id}: field {item.field} exists in Datadog but not in the "
+                f"spec; declare it, or set unmanaged_fields: delete to delete it on apply"
+            )
+        else:
+            attribute = (item.attribute or "").removeprefix(f"fields[{item.field}].")
+            updates[item.field][attribute] = (item.actual, item.expected)
+    replaced = sorted(f for f, attrs in updates.items() if not all(map(bodies.is_updatable, attrs)))
+    changes = [c for c in _field_additions(conn) if c.field in added]
+    changes += [
+        Change(
+            kind="replace_field" if f in replaced else "update_field",
+            field=f,
+            attributes=tuple((a, old, new) for a, (old, new) in sorted(attrs.items())),
+            reason="the API cannot update a field's source_name or type" if f in replaced else "",
+        )
+        for f, attrs in sorted(updates.items())
+    ]
+    changes += [Change(kind="delete_field", field=f) for f in sorted(deleted)]
+    if not changes:
+        return None
+    add = [bodies.field_item(specs[f]) for f in sorted([*added, *replaced])]
+    update = [
+        bodies.field_update(specs[f], sorted(attrs))
+        for f, attrs in sorted(updates.items())
+        if f not in replaced
+    ]
+    if replaced:  # one request may not name a field twice: delete first, then add back
+        first = bodies.update_body(conn.id, delete=sorted([*deleted, *replaced]))
+        second = bodies.update_body(conn.id, add=add, update=update)
+        requests: tuple[WriteRequest, ...] = (
+            _put(entity, conn.id, first),
+            _put(entity, conn.id, second),
+        )
+    else:
+        requests = (
+            _put(
+                entity,
+                conn.id,
+                bodies.update_body(conn.id, add=add, delete=sorted(deleted), update=update),
+            ),
+        )
+    wanted: dict[str, dict[str, Any]] = {f: dict(specs[f].attributes) for f in [*added, *replaced]}
+    for f, attrs in updates.items():
+        wanted.setdefault(f, {k: specs[f].attributes.get(k) for k in attrs})
+    return Operation(
+        action="update",
+        entity=entity,
+        connection=conn.id,
+        changes=tuple(changes),
+        requests=requests,
+        fingerprint=fingerprint(current),
+        expected=Expected(
+            exists=True, attributes={}, fields=wanted, absent_fields=tuple(sorted(deleted))
+        ),
+    )
+
+
+def _put(entity: str, conn_id: str, body: Mapping[str, Any]) -> WriteRequest:
+    return WriteRequest(method="PUT", entity=entity, connection=conn_id, body=body)

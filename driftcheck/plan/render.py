@@ -1,0 +1,151 @@
+"""Plans for people and machines: text like ``terraform plan``, Markdown for the pull-request
+comment, JSON (the plan file), GitHub workflow commands. Pure functions of the plan; every
+value from the spec or the API is escaped for its format."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from driftcheck.escape import md_code, md_text, terminal, workflow_data
+from driftcheck.plan.operation import Change, Plan
+from driftcheck.plan.planfile import render_json
+
+MARKER = "<!-- driftcheck:plan -->"
+_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+_VERB = {
+    "create": "will be created",
+    "update": "will be updated in place",
+    "delete": "will be DELETED",
+    "replace": "will be REPLACED (deleted, then created)",
+}
+_CHANGE = {
+    "create_connection": ("+", "create"),
+    "delete_connection": ("-", "delete"),
+    "replace_connection": ("-/+", "replace"),
+    "add_field": ("+", "add field"),
+    "update_field": ("~", "update field"),
+    "delete_field": ("-", "delete field"),
+    "replace_field": ("-/+", "replace field"),
+}
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def summary_line(plan: Plan) -> str:
+    """'Plan: 1 to create, 2 to update, 0 to replace, 1 to delete.' (+ the flags needed)."""
+    if not plan.operations:
+        return "No changes. Datadog matches the spec."
+    counts = ", ".join(f"{plan.count(a)} to {a}" for a in ("create", "update", "replace", "delete"))
+    line = f"Plan: {counts}."
+    if plan.flags:
+        line += f" Destructive: apply needs {' '.join(plan.flags)}."
+    return line
+
+
+def _change_lines(change: Change, esc: Callable[[str], str]) -> list[str]:
+    symbol, words = _CHANGE[change.kind]
+    head = f"{symbol} {words}"
+    if change.field is not None:
+        head += f" {esc(change.field)}"
+    if change.flag:
+        head += f"  [destructive: needs {change.flag}]"
+    lines = [head]
+    lines += [
+        f"    {esc(name)}: {esc(_value(old))} -> {esc(_value(new))}"
+        for name, old, new in change.attributes
+    ]
+    if change.reason:
+        lines.append(f"    ({esc(change.reason)})")
+    return lines
+
+
+def render_text(plan: Plan) -> str:
+    """The plan as ``terraform plan`` shows one: a block per connection, then the count."""
+    lines = [f"driftcheck plan for {terminal(plan.site)} ({terminal(plan.api_url)})", ""]
+    for op in plan.operations:
+        lines.append(f"  # {terminal(op.key)} {_VERB[op.action]}")
+        lines.append(f"  {_SYMBOL[op.action]} connection {terminal(op.connection)}")
+        for change in op.changes:
+            lines += [f"      {line}" for line in _change_lines(change, terminal)]
+        lines.append("")
+    for note in plan.unplanned:
+        lines.append(f"  note: not planned: {terminal(note)}")
+    if plan.unplanned:
+        lines.append("")
+    lines.append(summary_line(plan))
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(plan: Plan) -> str:
+    """The plan for a pull-request comment: marker, headline, a warning for destructive
+    changes, then a code-free list per connection (values in code spans)."""
+    head = "✅ driftcheck plan: no changes" if not plan.operations else "📝 driftcheck plan"
+    lines = [MARKER, f"### {head}", "", md_text(summary_line(plan)), ""]
+    lines.append(f"Site: {md_code(plan.site, in_table=False)}")
+    if plan.base:
+        lines.append(
+            f"Limited to what the change introduced since {md_code(plan.base, in_table=False)}."
+        )
+    lines.append("")
+    if plan.flags:
+        lines += [
+            "> [!CAUTION]",
+            f"> This plan deletes or replaces data in Datadog: apply refuses it without "
+            f"{md_text(' and '.join(plan.flags))}.",
+            "",
+        ]
+    for op in plan.operations:
+        lines.append(
+            f"- **{md_text(_SYMBOL[op.action])} {md_text(op.action)}** "
+            f"{md_code(op.key, in_table=False)}"
+        )
+        lines += [f"  - {_md_change(c)}" for c in op.changes]
+    for note in plan.unplanned:
+        lines.append(f"- not planned: {md_text(note)}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_change(change: Change) -> str:
+    symbol, words = _CHANGE[change.kind]
+    text = md_text(f"{symbol} {words}")
+    if change.field is not None:
+        text += f" {md_code(change.field, in_table=False)}"
+    if change.flag:
+        text += f" ⚠️ destructive, needs {md_text(change.flag)}"
+    for name, old, new in change.attributes:
+        text += (
+            f"; {md_code(name, in_table=False)}: {md_code(_value(old), in_table=False)} → "
+            f"{md_code(_value(new), in_table=False)}"
+        )
+    if change.reason:
+        text += f" ({md_text(change.reason)})"
+    return text
+
+
+def render_github(plan: Plan) -> str:
+    """Workflow commands: a warning per destructive operation, a notice with the count."""
+    lines = []
+    for op in plan.operations:
+        if op.flags:
+            lines.append(
+                f"::warning title=driftcheck plan::{workflow_data(op.key)} "
+                f"{workflow_data(_VERB[op.action])}; apply needs {' '.join(op.flags)}"
+            )
+    lines.append(f"::notice title=driftcheck plan::{workflow_data(summary_line(plan))}")
+    return render_text(plan) + "\n".join(lines) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Plan], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+    "github": render_github,
+}
+
+
+def render_plan(plan: Plan, fmt: str) -> str:
+    return RENDERERS[fmt](plan)
