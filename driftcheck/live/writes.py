@@ -22,6 +22,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 import requests
+import requests.adapters
 
 from driftcheck import __version__
 from driftcheck.http import is_loopback
@@ -99,9 +100,10 @@ class Writer:
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         log: Callable[[str], None] | None = None,
         workers: int = 8,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self.target, self.credentials, self.deadline = target, credentials, deadline
-        self.sleep, self.now = sleep, now
+        self.sleep, self.now, self.read_timeout = sleep, now, read_timeout
         self.gate = RateGate(deadline.clock, sleep)
         self._log, self._lock = log, threading.Lock()
         self.session = requests.Session()
@@ -213,7 +215,7 @@ class Writer:
     def _once(self, request: WriteRequest) -> _Reply:
         url = self.target.base_url + request.path
         remaining = self.deadline.remaining()
-        timeouts = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
+        timeouts = (min(CONNECT_TIMEOUT, remaining), min(self.read_timeout, remaining))
         headers = dict(self.headers)
         data = None
         if request.body is not None:
