@@ -17,7 +17,7 @@ from fakes.datadog_api import (
 
 from driftcheck.live.credentials import Credentials
 from driftcheck.live.sites import resolve_target
-from driftcheck.live.writes import WriteRequest, Writer
+from driftcheck.live.writes import Writer, WriteRequest
 from driftcheck.plan.effects import took_effect
 from driftcheck.retry import Deadline
 

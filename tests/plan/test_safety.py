@@ -12,8 +12,8 @@ from fakes import VirtualTime
 from fakes.datadog_api import (
     API_KEY,
     APP_KEY,
-    Fault,
     FakeDatadog,
+    Fault,
     after_applying,
     error,
     rate_limited,
