@@ -90,4 +90,10 @@ def _entity(operation: Operation, expected: Expected) -> EntitySpec:
         location=_NOWHERE,
         attribute_locations={},
     )
-    return EntitySpec(operation.entity, "ignore", "ignore", (conn,), _NOWHERE)
+    return EntitySpec(
+        name=operation.entity,
+        unmanaged_connections="ignore",
+        unmanaged_fields="ignore",
+        connections=(conn,),
+        location=_NOWHERE,
+    )
