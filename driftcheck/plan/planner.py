@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from driftcheck.live.writes import WriteRequest
@@ -164,24 +165,32 @@ def _replace(
     )
 
 
-def _update(
-    entity: str,
-    conn: ConnectionSpec,
-    current: Mapping[str, Any],
-    items: Sequence[DriftItem],
-    notes: list[str],
-) -> Operation | None:
-    specs = {f.id: f for f in conn.fields}
-    added: list[str] = []
-    deleted: list[str] = []
-    updates: dict[str, dict[str, tuple[Any, Any]]] = defaultdict(dict)
+@dataclass
+class _FieldWork:
+    """The field changes of one connection, sorted out of its drift items."""
+
+    added: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    updates: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+
+    @property
+    def replaced(self) -> list[str]:
+        return sorted(
+            f for f, attrs in self.updates.items() if not all(map(bodies.is_updatable, attrs))
+        )
+
+
+def _field_work(
+    entity: str, conn: ConnectionSpec, items: Sequence[DriftItem], notes: list[str]
+) -> _FieldWork:
+    work = _FieldWork()
     for item in items:
         if item.field is None:
             continue
         if item.kind == "missing":
-            added.append(item.field)
+            work.added.append(item.field)
         elif item.kind == "unexpected" and conn.unmanaged_fields == "delete":
-            deleted.append(item.field)
+            work.deleted.append(item.field)
         elif item.kind == "unexpected":
             notes.append(
                 f"{entity}/{conn.id}: field {item.field} exists in Datadog but not in the "
@@ -189,9 +198,13 @@ def _update(
             )
         else:
             attribute = (item.attribute or "").removeprefix(f"fields[{item.field}].")
-            updates[item.field][attribute] = (item.actual, item.expected)
-    replaced = sorted(f for f, attrs in updates.items() if not all(map(bodies.is_updatable, attrs)))
-    changes = [c for c in _field_additions(conn) if c.field in added]
+            work.updates.setdefault(item.field, {})[attribute] = (item.actual, item.expected)
+    return work
+
+
+def _field_changes(conn: ConnectionSpec, work: _FieldWork) -> list[Change]:
+    replaced = work.replaced
+    changes = [c for c in _field_additions(conn) if c.field in work.added]
     changes += [
         Change(
             kind="replace_field" if f in replaced else "update_field",
@@ -199,44 +212,61 @@ def _update(
             attributes=tuple((a, old, new) for a, (old, new) in sorted(attrs.items())),
             reason="the API cannot update a field's source_name or type" if f in replaced else "",
         )
-        for f, attrs in sorted(updates.items())
+        for f, attrs in sorted(work.updates.items())
     ]
-    changes += [Change(kind="delete_field", field=f) for f in sorted(deleted)]
-    if not changes:
-        return None
-    add = [bodies.field_item(specs[f]) for f in sorted([*added, *replaced])]
+    return changes + [Change(kind="delete_field", field=f) for f in sorted(work.deleted)]
+
+
+def _update_requests(
+    entity: str, conn: ConnectionSpec, work: _FieldWork
+) -> tuple[WriteRequest, ...]:
+    specs = {f.id: f for f in conn.fields}
+    replaced = work.replaced
+    add = [bodies.field_item(specs[f]) for f in sorted([*work.added, *replaced])]
     update = [
         bodies.field_update(specs[f], sorted(attrs))
-        for f, attrs in sorted(updates.items())
+        for f, attrs in sorted(work.updates.items())
         if f not in replaced
     ]
-    if replaced:  # one request may not name a field twice: delete first, then add back
-        first = bodies.update_body(conn.id, delete=sorted([*deleted, *replaced]))
-        second = bodies.update_body(conn.id, add=add, update=update)
-        requests: tuple[WriteRequest, ...] = (
-            _put(entity, conn.id, first),
-            _put(entity, conn.id, second),
-        )
-    else:
-        requests = (
+    deleted = sorted(work.deleted)
+    if not replaced:
+        return (
             _put(
-                entity,
-                conn.id,
-                bodies.update_body(conn.id, add=add, delete=sorted(deleted), update=update),
+                entity, conn.id, bodies.update_body(conn.id, add=add, delete=deleted, update=update)
             ),
         )
-    wanted: dict[str, dict[str, Any]] = {f: dict(specs[f].attributes) for f in [*added, *replaced]}
-    for f, attrs in updates.items():
+    # One request may not name a field twice: delete first, then add it back.
+    first = bodies.update_body(conn.id, delete=sorted([*deleted, *replaced]))
+    second = bodies.update_body(conn.id, add=add, update=update)
+    return (_put(entity, conn.id, first), _put(entity, conn.id, second))
+
+
+def _update(
+    entity: str,
+    conn: ConnectionSpec,
+    current: Mapping[str, Any],
+    items: Sequence[DriftItem],
+    notes: list[str],
+) -> Operation | None:
+    work = _field_work(entity, conn, items, notes)
+    changes = _field_changes(conn, work)
+    if not changes:
+        return None
+    specs = {f.id: f for f in conn.fields}
+    wanted: dict[str, dict[str, Any]] = {
+        f: dict(specs[f].attributes) for f in [*work.added, *work.replaced]
+    }
+    for f, attrs in work.updates.items():
         wanted.setdefault(f, {k: specs[f].attributes.get(k) for k in attrs})
     return Operation(
         action="update",
         entity=entity,
         connection=conn.id,
         changes=tuple(changes),
-        requests=requests,
+        requests=_update_requests(entity, conn, work),
         fingerprint=fingerprint(current),
         expected=Expected(
-            exists=True, attributes={}, fields=wanted, absent_fields=tuple(sorted(deleted))
+            exists=True, attributes={}, fields=wanted, absent_fields=tuple(sorted(work.deleted))
         ),
     )
 
