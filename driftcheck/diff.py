@@ -207,6 +207,8 @@ def _project(expected: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, 
             value = _EMPTY.get(key, "")
         if key == "join" and isinstance(value, Mapping):
             value = {k: value.get(k) if value.get(k) is not None else "" for k in wanted}
+        elif key == "metadata" and isinstance(value, Mapping):
+            value = {k: v for k, v in value.items() if v is not None}  # null = absent
         actual[key] = value
     return actual
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from fnmatch import fnmatchcase
+import functools
+import re
 from typing import Any
 
 from driftcheck.model import DriftItem, IgnoreRule, LiveState, Notice, Spec
@@ -22,6 +23,20 @@ KNOWN_ATTRIBUTES = (
     "description",
     "groups",
 )
+
+
+def glob(name: str, pattern: str) -> bool:
+    """Whether ``name`` matches selector ``pattern``: ``*`` is any run of characters and ``?``
+    one character; everything else, ``[`` and ``]`` included, is literal (ids may hold them)."""
+    if "*" not in pattern and "?" not in pattern:
+        return name == pattern
+    return _compiled(pattern).fullmatch(name) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def split_expired(
@@ -63,19 +78,22 @@ def relative_attribute(item: DriftItem) -> str | None:
 
 
 def matches(rule: IgnoreRule, item: DriftItem) -> bool:
-    """Whether ``rule`` selects ``item`` (omitted selectors select anything below)."""
-    if not fnmatchcase(item.entity, rule.entity):
+    """Whether ``rule`` selects ``item``. Omitted selectors select anything below, except
+    that an ``attribute`` without a ``field`` names the connection's own attribute only."""
+    if not glob(item.entity, rule.entity):
         return False
-    if rule.connection is not None and not fnmatchcase(item.connection, rule.connection):
+    if rule.connection is not None and not glob(item.connection, rule.connection):
         return False
-    if rule.field is not None and (item.field is None or not fnmatchcase(item.field, rule.field)):
+    if rule.field is not None and (item.field is None or not glob(item.field, rule.field)):
         return False
     if rule.attribute is None:
         return True
+    if rule.field is None and item.field is not None:
+        return False  # no 'field': the rule is about the connection's own attribute
     attribute = relative_attribute(item)
     if attribute is None:
         return False
-    return fnmatchcase(attribute, rule.attribute) or fnmatchcase(attribute, rule.attribute + ".*")
+    return glob(attribute, rule.attribute) or glob(attribute, rule.attribute + ".*")
 
 
 def stale(rules: Sequence[IgnoreRule], spec: Spec, live: LiveState) -> list[Notice]:
@@ -104,7 +122,7 @@ def _why_stale(
     rule: IgnoreRule, spec: Spec, live: LiveState, index: dict[str, list[tuple[str, set[str]]]]
 ) -> str | None:
     names = set(spec.entities) | set(live.entities)
-    entities = [n for n in names if fnmatchcase(n, rule.entity)]
+    entities = [n for n in names if glob(n, rule.entity)]
     if not entities:
         return "matches no entity"
     if any(n not in live.entities or not live.entities[n].ok for n in entities):
@@ -114,15 +132,15 @@ def _why_stale(
             index[name] = _connections(spec, live, name)
     connections = [c for n in entities for c in index[n]]
     if rule.connection is not None:
-        connections = [c for c in connections if fnmatchcase(c[0], rule.connection)]
+        connections = [c for c in connections if glob(c[0], rule.connection)]
         if not connections:
             return "matches no connection declared or live"
     if rule.field is not None and not any(
-        fnmatchcase(f, rule.field) for _, fields in connections for f in fields
+        glob(f, rule.field) for _, fields in connections for f in fields
     ):
         return "matches no field declared or live"
     if rule.attribute is not None and not any(
-        fnmatchcase(a, rule.attribute) or fnmatchcase(rule.attribute, a) for a in KNOWN_ATTRIBUTES
+        glob(a, rule.attribute) or glob(rule.attribute, a) for a in KNOWN_ATTRIBUTES
     ):
         return f"names no attribute (attributes: {', '.join(KNOWN_ATTRIBUTES)})"
     return None

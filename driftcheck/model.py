@@ -79,7 +79,8 @@ class EntitySpec:
 
 @dataclass(frozen=True, kw_only=True)
 class IgnoreRule:
-    """Accepted drift. Selectors are fnmatch globs; ``None`` selects anything."""
+    """Accepted drift. Selectors are ``*``/``?`` globs (``ignores.glob``); ``None`` selects
+    anything."""
 
     entity: str
     connection: str | None
