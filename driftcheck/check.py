@@ -116,7 +116,7 @@ def with_origins(report: Report, base_report: Report, info: BaseInfo, fail_on: F
 
 def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:
     """Compare the spec with the live state of every entity that was read."""
-    active, notices = ignores.split_expired(spec.ignores, now.date())
+    active, notices = ignores.split_expired(spec.ignores, now.astimezone(dt.UTC).date())
     items: list[DriftItem] = []
     errors: list[EntityError] = []
     statuses: list[EntityStatus] = []

@@ -8,12 +8,22 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-# C0 controls, DEL, C1 controls, the Unicode line and paragraph separators (a log viewer or a
-# line splitter may start a new line at them), the bidi/format controls that can reorder text,
-# and lone surrogates (they cannot be encoded as UTF-8: writing them would crash the output).
-_CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+#: Characters a reader cannot see or tell from a space: format characters (zero-width space,
+#: joiners, word joiner, soft hyphen, bidi controls, the BOM, tag characters...), every space
+#: other than U+0020 (no-break, en, em, ideographic...), and the blank fillers (Hangul,
+#: braille). Every Cf and Zs character of Unicode 15 (tests/test_escape.py checks it).
+INVISIBLE = (
+    "\u00a0\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u115f-\u1160"
+    "\u1680\u17b4-\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f"
+    "\u2800\u3000\u3164\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
+# C0 controls, DEL, C1 controls, the invisible characters above (the Unicode line and
+# paragraph separators among them: a log viewer or a line splitter may start a new line at
+# them), and lone surrogates (they cannot be encoded as UTF-8: writing them would crash the
+# output).
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
 
@@ -22,12 +32,20 @@ def _visible(match: re.Match[str]) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def terminal(text: str) -> str:
-    """Make control characters visible (``\\e[31m``) so nothing is executed by a terminal."""
+    """Make control and invisible characters visible (``\\e[31m``, ``\\u200b``): nothing is
+    executed by a terminal, and two values that look the same on screen are told apart."""
     return _CONTROL.sub(_visible, text)
+
+
+def without_invisible(text: str) -> str:
+    """``text`` with every invisible character (:data:`INVISIBLE`) removed."""
+    return _INVISIBLE.sub("", text)
 
 
 _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:\"'=$^%;/,?])")
@@ -67,10 +85,7 @@ def workflow_property(text: str) -> str:
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_CONTROL_NO_NL = re.compile(
-    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\ufeff\ud800-\udfff]"
-)
+_CONTROL_NO_NL = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff]")
 
 
 def terminal_keep_newlines(text: str) -> str:

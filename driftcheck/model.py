@@ -20,6 +20,8 @@ NEW_ORIGINS: tuple[Origin, ...] = ("introduced", "conflict")
 
 #: Attributes that Datadog sets; never written in a spec, never compared, shown as attribution.
 SERVER_MANAGED = ("created_at", "created_by", "updated_at", "updated_by")
+#: What Datadog reports as the author of changes made by no known user.
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass(frozen=True, order=True)
@@ -131,8 +133,12 @@ class Attribution:
     updated_at: str | None = None
     updated_by: str | None = None
 
-    def describe(self) -> str:
-        """Human wording, e.g. 'last updated 2026-11-20T10:02:11Z by jane@example.com'."""
+    def describe(self, *, of_field: bool = False) -> str:
+        """Human wording, e.g. 'last updated 2026-11-20T10:02:11Z by jane@example.com'.
+
+        The API reports who last changed a connection, never a field: ``of_field`` says
+        'connection last updated ...'. The nil UUID is no person: it is shown as unknown.
+        """
         if self.updated_at or self.updated_by:
             when, who = self.updated_at, self.updated_by
             verb = "last updated"
@@ -141,11 +147,11 @@ class Attribution:
             verb = "created"
         else:
             return ""
-        text = verb
+        text = f"connection {verb}" if of_field else verb
         if when:
             text += f" {when}"
         if who:
-            text += f" by {who}"
+            text += " by an unknown user" if who == NIL_UUID else f" by {who}"
         return text
 
 

@@ -48,7 +48,6 @@ def check_json(tmp_path: Path, spec: str, live: list[dict[str, Any]]) -> tuple[i
 
 SPEC_HEAD = "version: 1\nentities:\n  users:\n    connections:\n"
 CRM = (
-    "      - id: crm\n        type: ref_table\n"
-    "        join: {attribute: user_email, type: email}\n"
+    "      - id: crm\n        type: ref_table\n        join: {attribute: user_email, type: email}\n"
 )
 TIER = "          - {id: tier, source_name: tier, type: string"

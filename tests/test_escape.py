@@ -6,7 +6,13 @@ import pytest
 from markdown_it import MarkdownIt
 
 from driftcheck import escape
-from driftcheck.escape import md_code, terminal, workflow_data, workflow_property
+from driftcheck.escape import (
+    md_code,
+    terminal,
+    terminal_keep_newlines,
+    workflow_data,
+    workflow_property,
+)
 
 MD = MarkdownIt("commonmark").enable("table")
 
@@ -85,3 +91,14 @@ def test_unicode_line_separators_cannot_start_a_new_line(separator: str) -> None
         assert len(escaped.splitlines()) == 1, escaped
         assert separator not in escaped
     assert terminal(hostile) == f"x\\u{ord(separator):04x}::error::forged"
+
+
+def test_every_format_character_and_odd_space_is_made_visible() -> None:
+    import sys
+    import unicodedata
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp") and char != " ":
+            assert char not in terminal(f"a{char}b"), hex(code)
+            assert char not in terminal_keep_newlines(f"a{char}b"), hex(code)

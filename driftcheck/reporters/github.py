@@ -39,15 +39,16 @@ def render(report: Report, options: RenderOptions) -> str:
     warnings: list[str] = []
     more_errors = max(0, len(report.errors) - MAX_ANNOTATIONS)
     more_warnings = 0
+    hints = s.Hints(report)
     for item in report.items:
         if item.severity == "error":
             if len(errors) < MAX_ANNOTATIONS:
-                errors.append(_item(item))
+                errors.append(_item(item, hints.get(item)))
             else:
                 more_errors += 1
         elif item.severity == "warning":
             if len(warnings) < MAX_ANNOTATIONS:
-                warnings.append(_item(item))
+                warnings.append(_item(item, hints.get(item)))
             else:
                 more_warnings += 1
     room = max(0, MAX_ANNOTATIONS - len(warnings))
@@ -79,16 +80,25 @@ def render(report: Report, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _item(item: DriftItem) -> str:
+def _item(item: DriftItem, hint: str | None) -> str:
     where = f"{terminal(item.entity)}/{terminal(item.connection)}"
     title = f"driftcheck: {s.subject(item)} {_TITLE[item.kind]}"
     lines = [f"{where}: {terminal(s.subject(item))}: {s.WORDING[item.kind]}"]
-    if item.kind == "changed" or item.expected is not None:
-        lines.append(f"spec: {terminal(s.show_value(item.expected))}")
-    if item.kind == "changed" or item.actual is not None:
-        lines.append(f"datadog: {terminal(s.show_value(item.actual))}")
-    if item.attribution is not None and item.attribution.describe():
-        lines.append(terminal(item.attribution.describe()))
+    if item.kind == "changed":
+        spec, live = s.show_pair(item.expected, item.actual)
+        lines += [f"spec: {terminal(spec)}", f"datadog: {terminal(live)}"]
+        diff = s.line_diff(item.expected, item.actual)
+        if diff:
+            lines += ["line diff (- spec, + datadog):", *map(terminal, diff)]
+    else:
+        if item.expected is not None:
+            lines.append(f"spec: {terminal(s.show_value(item.expected))}")
+        if item.actual is not None:
+            lines.append(f"datadog: {terminal(s.show_value(item.actual))}")
+    if hint:
+        lines.append(f"note: {terminal(hint)}")
+    if s.attribution(item):
+        lines.append(terminal(s.attribution(item)))
     level = "error" if item.severity == "error" else "warning"
     return _command(level, item.source, terminal(title), "\n".join(lines))
 

@@ -173,6 +173,7 @@ def _notices(report: Report, options: RenderOptions) -> _Block:
 
 def _entities(report: Report, options: RenderOptions) -> list[_Block]:
     blocks = []
+    hints = s.Hints(report)
     for name, items in s.by_entity(report):
         if not items:
             continue
@@ -190,26 +191,36 @@ def _entities(report: Report, options: RenderOptions) -> list[_Block]:
             f"<summary>{phrase}</summary>\n\n{_TABLE}"
         )
         blocks.append(
-            _Block(opening, [_row(item, options) for item in ordered], "\n</details>\n\n", "item")
+            _Block(
+                opening,
+                [_row(item, options, hints.get(item)) for item in ordered],
+                "\n</details>\n\n",
+                "item",
+            )
         )
     return blocks
 
 
-def _row(item: DriftItem, options: RenderOptions) -> str:
+def _row(item: DriftItem, options: RenderOptions, hint: str | None) -> str:
     if item.attribute:
         what = md_code(item.attribute)
     elif item.field is not None:
         what = f"field {md_code(item.field)}"
     else:
         what = "whole connection"
-    spec = _value(item.expected) if item.kind == "changed" or item.expected is not None else "—"
-    live = _value(item.actual) if item.kind == "changed" or item.actual is not None else "—"
+    if item.kind == "changed":
+        spec, live = (md_code(v) for v in s.show_pair(item.expected, item.actual, _CELL))
+    else:
+        spec = _value(item.expected) if item.expected is not None else "—"
+        live = _value(item.actual) if item.actual is not None else "—"
     source = _link(item.source, options) if item.source else "—"
     notes = []
     if item.severity == "ignored":
         notes.append("ignored: " + md_text(clip(item.reason or "no reason given", _PROSE)))
-    if item.attribution is not None and item.attribution.describe():
-        notes.append(md_text(clip(item.attribution.describe(), _PROSE)))
+    if hint:
+        notes.append(md_text(clip(hint, _PROSE)))
+    if s.attribution(item):
+        notes.append(md_text(clip(s.attribution(item), _PROSE)))
     cells = [
         f"{_ICON[item.severity]} {item.severity}",
         _KIND[item.kind],

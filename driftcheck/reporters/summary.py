@@ -2,18 +2,24 @@
 each kind of drift, the display order of items, and values shown as compact JSON.
 
 Nothing here escapes: the sentence holds only numbers and our own words; the other helpers
-return raw data that each renderer escapes for its format.
+return raw data that each renderer escapes for its format. The value helpers (``show_pair``,
+``line_diff``, ``Hints``, ``attribution``) are what every human format shows alike: a window
+around the first difference, a line diff of multi-line text, a hint when the two sides differ
+only in ways a person cannot see, and attribution worded for the item's level.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from driftcheck.escape import without_invisible
 from driftcheck.model import DriftItem, Kind, Report, Severity
 from driftcheck.wording import clip, plural
 
@@ -150,3 +156,121 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
+
+
+# ---------------------------------------------------------------- values, as people see them
+
+LINE_DIFF_LIMIT = 40  # lines of a line diff shown; the JSON report keeps both values whole
+
+
+def show_pair(expected: Any, actual: Any, limit: int = 200) -> tuple[str, str]:
+    """Both sides of a changed item (:func:`show_value`), never cut so that they look the same:
+    when either is longer than ``limit``, both show the same window around the first
+    difference, with an ellipsis on each side that was cut."""
+    left, right = show_value(expected, 10**9), show_value(actual, 10**9)
+    if len(left) <= limit and len(right) <= limit:
+        return left, right
+    same = len(_common_prefix(left, right))
+    start = max(0, same - limit // 3)
+    return _window(left, start, limit), _window(right, start, limit)
+
+
+def _common_prefix(left: str, right: str) -> str:
+    for index, (a, b) in enumerate(zip(left, right, strict=False)):
+        if a != b:
+            return left[:index]
+    return left[: min(len(left), len(right))]
+
+
+def _window(text: str, start: int, limit: int) -> str:
+    """At most ``limit`` characters of ``text`` from ``start``, ellipses included."""
+    if len(text) <= limit and not start:
+        return text
+    width = limit - (1 if start else 0)
+    if start + width < len(text):
+        width -= 1
+        return ("…" if start else "") + text[start : start + width] + "…"
+    return ("…" if start else "") + text[start:]
+
+
+def line_diff(expected: Any, actual: Any) -> list[str]:
+    """A unified line diff (``-`` spec, ``+`` Datadog) when either side is multi-line text,
+    at most :data:`LINE_DIFF_LIMIT` lines; ``[]`` otherwise."""
+    if not (isinstance(expected, str) and isinstance(actual, str)):
+        return []
+    if "\n" not in expected and "\n" not in actual:
+        return []
+    lines = list(difflib.unified_diff(expected.split("\n"), actual.split("\n"), lineterm="", n=1))[
+        2:
+    ]
+    if len(lines) > LINE_DIFF_LIMIT:
+        rest = len(lines) - LINE_DIFF_LIMIT
+        lines = [*lines[:LINE_DIFF_LIMIT], f"… {plural(rest, 'more line')} of diff"]
+    return lines
+
+
+def look_alike(left: str, right: str) -> str | None:
+    """How two different strings that look the same differ: ``differ only in case``, ``...
+    in Unicode normalization`` or ``... in invisible characters``; None otherwise."""
+    if left == right:
+        return None
+    if unicodedata.normalize("NFC", left) == unicodedata.normalize("NFC", right):
+        return "differ only in Unicode normalization"
+    if without_invisible(left) == without_invisible(right):
+        return "differ only in invisible characters"
+    if left.casefold() == right.casefold():
+        return "differ only in case"
+    return None
+
+
+def _alike_key(text: str) -> str:
+    return unicodedata.normalize("NFC", without_invisible(text)).casefold()
+
+
+class Hints:
+    """One-line hints for the items of a report whose sides look alike: a changed value, or
+    a missing and an unexpected item at the same place whose ids look alike."""
+
+    def __init__(self, report: Report) -> None:
+        self._hints: dict[int, str] = {}  # by id() of the report's own item objects
+        places: dict[tuple[str, str | None, str], list[DriftItem]] = {}
+        for item in report.items:
+            if item.kind == "changed" and isinstance(item.expected, str):
+                why = (
+                    look_alike(item.expected, item.actual) if isinstance(item.actual, str) else None
+                )
+                if why:
+                    self._hints[id(item)] = f"the spec and Datadog values {why}"
+            elif item.attribute is None:
+                ident = item.field if item.field is not None else item.connection
+                level = item.connection if item.field is not None else None
+                places.setdefault((item.entity, level, _alike_key(ident)), []).append(item)
+        for group in places.values():
+            self._pair(group)
+
+    def _pair(self, group: list[DriftItem]) -> None:
+        declared = [i for i in group if i.kind == "missing"]
+        live = [i for i in group if i.kind == "unexpected"]
+        for spec_item in declared:
+            for live_item in live:
+                spec_id, live_id = (_ident(spec_item), _ident(live_item))
+                why = look_alike(spec_id, live_id)
+                if why:
+                    what = "field" if spec_item.field is not None else "connection"
+                    text = f"{what} ids {spec_id!r} (spec) and {live_id!r} (Datadog) {why}"
+                    self._hints.setdefault(id(spec_item), text)
+                    self._hints.setdefault(id(live_item), text)
+
+    def get(self, item: DriftItem) -> str | None:
+        return self._hints.get(id(item))
+
+
+def _ident(item: DriftItem) -> str:
+    return item.field if item.field is not None else item.connection
+
+
+def attribution(item: DriftItem) -> str:
+    """Who last changed the item's connection, worded for the item's level ('' if unknown)."""
+    if item.attribution is None:
+        return ""
+    return item.attribution.describe(of_field=item.field is not None)

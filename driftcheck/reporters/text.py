@@ -38,9 +38,12 @@ def render(report: Report, options: RenderOptions) -> str:
     paint = _Paint(options.color)
     statuses = {e.name: e for e in report.entities}
     errors = {e.entity: e.message for e in report.errors}
+    hints = s.Hints(report)
     lines: list[str] = []
     for name, items in s.by_entity(report):
-        lines += _entity(name, items, statuses.get(name), errors.get(name), paint)
+        lines += _entity(
+            name, items, statuses.get(name), errors.get(name), paint=paint, hints=hints
+        )
         lines.append("")
     lines += _notices(report, paint)
     counts = s.count(report)
@@ -53,7 +56,13 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def _entity(
-    name: str, items: list[DriftItem], status: EntityStatus | None, error: str | None, paint: _Paint
+    name: str,
+    items: list[DriftItem],
+    status: EntityStatus | None,
+    error: str | None,
+    *,
+    paint: _Paint,
+    hints: s.Hints,
 ) -> list[str]:
     title = paint(terminal(name), "bold")
     if error is not None:
@@ -63,11 +72,11 @@ def _entity(
     lines = [f"{title}: {state}{checked}"]
     for connection, group in s.by_connection(items):
         if len(group) == 1 and _whole_connection(group[0]):
-            lines += _item(group[0], paint, indent=2)  # the item is the connection's header
+            lines += _item(group[0], paint, hints, indent=2)  # the item is the header
             continue
         lines.append(f"  connection {terminal(connection)}")
         for item in group:
-            lines += _item(item, paint, indent=4)
+            lines += _item(item, paint, hints, indent=4)
     return lines
 
 
@@ -75,21 +84,40 @@ def _whole_connection(item: DriftItem) -> bool:
     return item.field is None and item.attribute is None
 
 
-def _item(item: DriftItem, paint: _Paint, *, indent: int) -> list[str]:
+def _item(item: DriftItem, paint: _Paint, hints: s.Hints, *, indent: int) -> list[str]:
     symbol = paint(s.SYMBOL[item.kind], item.severity)
     tag = paint(f"[{item.severity}]", item.severity)
     lines = [f"{' ' * indent}{symbol} {terminal(s.subject(item))}: {s.WORDING[item.kind]}  {tag}"]
     pad = " " * (indent + 4)
-    if item.kind == "changed" or item.expected is not None:
-        lines.append(f"{pad}spec:    {terminal(s.show_value(item.expected))}")
-    if item.kind == "changed" or item.actual is not None:
-        lines.append(f"{pad}datadog: {terminal(s.show_value(item.actual))}")
+    lines += _values(item, pad)
+    hint = hints.get(item)
+    if hint:
+        lines.append(f"{pad}note: {terminal(hint)}")
     if item.source is not None:
         lines.append(f"{pad}at {terminal(str(item.source))}")
-    if item.attribution is not None and item.attribution.describe():
-        lines.append(f"{pad}{terminal(item.attribution.describe())}")
+    if s.attribution(item):
+        lines.append(f"{pad}{terminal(s.attribution(item))}")
     if item.severity == "ignored":
         lines.append(f"{pad}{paint('ignored', 'ignored')}: {terminal(item.reason or 'no reason')}")
+    return lines
+
+
+def _values(item: DriftItem, pad: str) -> list[str]:
+    """The spec and Datadog sides: a window around the first difference, then a line diff
+    of multi-line text."""
+    if item.kind != "changed":
+        lines = []
+        if item.expected is not None:
+            lines.append(f"{pad}spec:    {terminal(s.show_value(item.expected))}")
+        if item.actual is not None:
+            lines.append(f"{pad}datadog: {terminal(s.show_value(item.actual))}")
+        return lines
+    spec, live = s.show_pair(item.expected, item.actual)
+    lines = [f"{pad}spec:    {terminal(spec)}", f"{pad}datadog: {terminal(live)}"]
+    diff = s.line_diff(item.expected, item.actual)
+    if diff:
+        lines.append(f"{pad}line diff (- spec, + datadog):")
+        lines += [f"{pad}  {terminal(line)}" for line in diff]
     return lines
 
 

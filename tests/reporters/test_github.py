@@ -47,7 +47,7 @@ def test_one_annotation_per_failing_item_at_its_spec_line() -> None:
     assert message == (
         "users/user-profiles-connection: fields[customer_tier].display_name: "
         'the spec and Datadog differ%0Aspec: "Customer Tier"%0Adatadog: '
-        '"Tier"%0Alast updated 2026-11-20T10:02:11Z by jane@example.com'
+        '"Tier"%0Aconnection last updated 2026-11-20T10:02:11Z by jane@example.com'
     )
 
 

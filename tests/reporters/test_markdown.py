@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from samples import (
     ATTACKS,
-    EVIL,
     carrying,
     hostile,
     item,
@@ -22,7 +21,7 @@ from samples import (
 from driftcheck.escape import terminal
 from driftcheck.model import EntityStatus
 from driftcheck.reporters import RenderOptions, render
-from driftcheck.reporters.summary import show_value
+from driftcheck.reporters.summary import show_pair, show_value
 
 OUR_HTML = re.compile(
     r"<!-- driftcheck:report -->|<details( open)?>|</details>|"
@@ -109,9 +108,12 @@ def test_every_row_keeps_its_cells_and_code_spans_hold_the_value_literally() -> 
     assert len(item_rows) == len(hostile().items)
     assert all(len(row) in (6, 8) for row in rows)
     spec_cells = {"".join(t.content for t in walk(row[4].children or [])) for row in item_rows}
-    assert spec_cells == {terminal(show_value(attack, 120)) for attack in ATTACKS}
+    # changed items show both sides as the same window around their first difference
+    shown = [show_pair(i.expected, i.actual, 120) for i in hostile().items]
+    assert spec_cells == {terminal(spec) for spec, _ in shown}
+    assert len(spec_cells) == len(ATTACKS)
     live_cells = {cell_text(row[5]) for row in item_rows}
-    assert live_cells == {terminal(show_value(EVIL, 120))}
+    assert live_cells == {terminal(live) for _, live in shown}
 
 
 def test_hostile_paths_cannot_escape_the_link() -> None:

@@ -30,7 +30,7 @@ def test_changed_item_shows_spec_and_datadog_values_source_and_attribution() -> 
         '        spec:    "Customer Tier"\n'
         '        datadog: "Tier"\n'
         "        at examples/specs/users.yaml:18:9\n"
-        "        last updated 2026-11-20T10:02:11Z by jane@example.com\n"
+        "        connection last updated 2026-11-20T10:02:11Z by jane@example.com\n"
     ) in out
 
 
