@@ -194,15 +194,16 @@ def _window(text: str, start: int, limit: int) -> str:
 
 
 def line_diff(expected: Any, actual: Any) -> list[str]:
-    """A unified line diff (``-`` spec, ``+`` Datadog) when either side is multi-line text,
-    at most :data:`LINE_DIFF_LIMIT` lines; ``[]`` otherwise."""
+    """A unified line diff (``-|`` spec, ``+|`` Datadog, `` |`` both) when either side is
+    multi-line text, at most :data:`LINE_DIFF_LIMIT` lines; ``[]`` otherwise."""
     if not (isinstance(expected, str) and isinstance(actual, str)):
         return []
     if "\n" not in expected and "\n" not in actual:
         return []
-    lines = list(difflib.unified_diff(expected.split("\n"), actual.split("\n"), lineterm="", n=1))[
-        2:
-    ]
+    found = difflib.unified_diff(expected.split("\n"), actual.split("\n"), lineterm="", n=1)
+    # A gutter after the marker: no shown line starts with data, so a line of the value can
+    # never begin a workflow command ('::error::...') in a log, whatever the indentation.
+    lines = [line if line.startswith("@@") else f"{line[0]}|{line[1:]}" for line in found][2:]
     if len(lines) > LINE_DIFF_LIMIT:
         rest = len(lines) - LINE_DIFF_LIMIT
         lines = [*lines[:LINE_DIFF_LIMIT], f"… {plural(rest, 'more line')} of diff"]

@@ -111,7 +111,7 @@ def test_multi_line_text_gets_a_line_diff(tmp_path: Path) -> None:
     live_text = spec_text.replace("line 17\n", "line seventeen\n")
     result = check(tmp_path, field_spec(description=spec_text), live_field(description=live_text))
     assert result.code == 2
-    assert "\n          -line 17\n          +line seventeen\n" in result.out
+    assert "\n          -|line 17\n          +|line seventeen\n" in result.out
 
 
 def test_field_rows_say_the_attribution_is_the_connections(tmp_path: Path) -> None:
