@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 #: Environment variables whose values must never be printed.
 SECRET_VARIABLES = ("DD_API_KEY", "DD_APP_KEY", "DD_APPLICATION_KEY", "GITHUB_TOKEN")
 MASK = "***"
 _MIN_SECRET = 4  # shorter values would mask ordinary words and protect nothing
+#: A value shorter than this (a placeholder such as ``test``) is masked only as a whole word,
+#: never inside a longer one (``test`` in ``latest``); longer values are masked anywhere.
+WHOLE_WORD_BELOW = 16
 
 
 def secrets_from_env(env: Mapping[str, str]) -> tuple[str, ...]:
@@ -18,11 +22,38 @@ def secrets_from_env(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of every secret replaced by ``***``."""
+    """``text`` with every occurrence of every secret replaced by ``***``.
+
+    Mask before cutting text to a length: half a key is no longer found, yet still shown.
+    """
     for secret in secrets:
-        if secret in text:
+        if len(secret) < _MIN_SECRET or secret not in text:
+            continue
+        if len(secret) >= WHOLE_WORD_BELOW:
             text = text.replace(secret, MASK)
+        else:
+            text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", MASK, text)
     return text
+
+
+def redact_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
+    """:func:`redact` for a body that may not even be UTF-8 (its other bytes kept as they are)."""
+    text = data.decode("utf-8", "surrogateescape")
+    return redact(text, secrets).encode("utf-8", "surrogateescape")
+
+
+def redact_data(value: Any, secrets: tuple[str, ...]) -> Any:
+    """Parsed JSON with every secret masked in its strings (keys included); ``value`` itself
+    when it holds none. The data must be bounded in depth (live data is: see payload)."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, list):
+        return [redact_data(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {redact(k, secrets): redact_data(v, secrets) for k, v in value.items()}
+    return value
 
 
 class TextSink(Protocol):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from driftcheck.escape import terminal
-from driftcheck.redact import TextSink
+from driftcheck.redact import TextSink, redact, secrets_from_env
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,6 +22,10 @@ class Context:
     sleep: Callable[[float], None] = time.sleep  # of retries: tests pass a virtual clock
     clock: Callable[[], float] = time.monotonic
     debug: bool = False
+
+    def mask(self, text: str) -> str:
+        """``text`` with the value of every secret of the environment masked (for files)."""
+        return redact(text, secrets_from_env(self.env))
 
     def log(self, message: str) -> None:
         if self.debug:

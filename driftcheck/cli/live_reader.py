@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from driftcheck.errors import UsageError
+from driftcheck.redact import secrets_from_env
 
 if TYPE_CHECKING:
     from driftcheck.check import LiveReader
@@ -44,6 +45,7 @@ def _read_api(options: LiveOptions, ctx: Context, entities: tuple[str, ...]) -> 
         sleep=ctx.sleep,
         clock=ctx.clock,
         now=ctx.now,
+        mask=secrets_from_env(ctx.env),
     )
 
 

@@ -94,7 +94,8 @@ def post_comment(
                 "GITHUB_TOKEN is not set (pass env: GITHUB_TOKEN: ${{ github.token }})"
             )
         marker = marker_for(key or default_key(env, report))
-        body = comment_body(report, marker, link_base_from_env(env))
+        # Masked: the report may hold a key's value (pasted into live data, or a spec).
+        body = redact(comment_body(report, marker, link_base_from_env(env)), secrets_from_env(env))
         api = GitHubClient(
             pr.api_url,
             token,

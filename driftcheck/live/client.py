@@ -36,7 +36,7 @@ from driftcheck.live.failures import (
 from driftcheck.live.payload import connections_from_response, parse_json
 from driftcheck.live.sites import Target, resolve_target
 from driftcheck.model import EntityRead, LiveState
-from driftcheck.redact import MASK, redact
+from driftcheck.redact import MASK, redact, redact_bytes, redact_data
 from driftcheck.retry import MAX_ATTEMPTS, Deadline, RateGate, backoff, server_hint
 
 __all__ = ["Credentials", "Target", "credentials_from_env", "read_live", "resolve_target"]
@@ -68,11 +68,13 @@ def read_live(
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     session: requests.Session | None = None,
+    mask: tuple[str, ...] = (),
 ) -> LiveState:
     """Read the connections of ``entities`` in parallel, within ``timeout`` seconds in total.
 
     ``sleep``, ``clock``, ``now`` (the wall clock of the read time and of rate-limit
-    resets) and ``session`` are injectable for tests; a session passed in is
+    resets) and ``session`` are injectable for tests; ``mask`` holds more values to mask
+    besides the keys (the GitHub token); a session passed in is
     used but not closed.
     """
     if not timeout > 0:
@@ -90,6 +92,7 @@ def read_live(
         sleep=sleep,
         now=now,
         log=_SafeLog(log, credentials),
+        mask=tuple(sorted({*credentials.secrets, *mask}, key=len, reverse=True)),
     )
     try:
         reads = _in_parallel(reader, wanted, workers)
@@ -175,6 +178,7 @@ class _Reader:
     sleep: Callable[[float], None]
     now: Callable[[], dt.datetime]
     log: _SafeLog
+    mask: tuple[str, ...] = ()  # every secret value, longest first
     stop: threading.Event = field(default_factory=threading.Event)  # set on ^C or a crash
 
     def __post_init__(self) -> None:
@@ -274,11 +278,18 @@ class _Reader:
         )
         if 200 <= status < 300:
             try:
-                return connections_from_response(parse_json(body))
+                # A key pasted into live data (a description) is masked as it is read, so
+                # that no report, snapshot, export or comment can carry it.
+                return tuple(
+                    redact_data(connection, self.mask)
+                    for connection in connections_from_response(parse_json(body))
+                )
             except ValueError as exc:
+                body = redact_bytes(body, self.mask)
                 return answer_for_response(
                     status, headers, body, self.target, entity, problem=str(exc)
                 )
+        body = redact_bytes(body, self.mask)  # before any of it is cut to a snippet
         hint = server_hint(
             headers.get("X-RateLimit-Reset") if status == 429 else None,
             headers.get("Retry-After"),

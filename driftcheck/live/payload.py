@@ -17,6 +17,9 @@ from typing import Any
 from driftcheck.wording import clip
 
 RESPONSE_TYPE = "list_connections_response"
+#: Lists and objects nested deeper than this are refused, like in spec files: the diff and
+#: the renderers recurse, and no connection of Datadog's comes near it.
+MAX_DEPTH = 64
 _SNIPPET = 200
 
 
@@ -32,7 +35,9 @@ def parse_json(data: bytes | str, what: str = "the body") -> Any:
     if not data.strip():
         raise PayloadError(f"{what} is empty")
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        parsed = json.loads(data, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise PayloadError(f"{what} is nested deeper than {MAX_DEPTH} levels") from exc
     except UnicodeDecodeError as exc:
         raise PayloadError(f"{what} is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
@@ -44,6 +49,30 @@ def parse_json(data: bytes | str, what: str = "the body") -> Any:
         ) from exc
     except ValueError as exc:
         raise PayloadError(f"{what} is not valid JSON ({exc})") from exc
+    if _deeper_than(parsed, MAX_DEPTH):
+        raise PayloadError(f"{what} is nested deeper than {MAX_DEPTH} levels")
+    return parsed
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True when lists and objects nest more than ``limit`` levels (checked without recursion:
+    everything after this, the diff and every renderer, may recurse)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        current, depth = todo.pop()
+        children = (
+            current.values()
+            if isinstance(current, dict)
+            else current
+            if isinstance(current, list)
+            else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                todo.append((child, depth + 1))
+    return False
 
 
 def _reject_constant(name: str) -> Any:

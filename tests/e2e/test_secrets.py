@@ -35,6 +35,7 @@ from fakes.github_api import FakeGitHub, serve
 from helpers import pull_request_env, run_cli
 
 import driftcheck.cli
+from driftcheck.cli import context
 from driftcheck.github import comment as github
 from driftcheck.live import client as live
 from driftcheck.live.client import Credentials, read_live, resolve_target
@@ -165,6 +166,9 @@ class PlainStream:
 def unmasked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(driftcheck.cli, "RedactingStream", PlainStream)
     monkeypatch.setattr(live, "redact", lambda text, secrets: text)
+    monkeypatch.setattr(live, "redact_bytes", lambda data, secrets: data)
+    monkeypatch.setattr(live, "redact_data", lambda value, secrets: value)
+    monkeypatch.setattr(context, "redact", lambda text, secrets: text)
     monkeypatch.setattr(github, "redact", lambda text, secrets: text)
 
 
@@ -279,6 +283,7 @@ def test_the_unmasked_harness_would_see_a_leak(
     # tests above would notice a key that driftcheck itself wrote.
     monkeypatch.setattr(driftcheck.cli, "RedactingStream", PlainStream)
     monkeypatch.setattr(live, "redact", lambda text, secrets: text)
+    monkeypatch.setattr(live, "redact_bytes", lambda data, secrets: data)
     world.datadog.fail_always("*", error(403, f"key {API_KEY} refused"))
     code, text = world.run("snapshot", "-o", str(world.tmp / "out" / "live.json"))
     assert code == 4
@@ -354,3 +359,25 @@ def test_a_token_echoed_by_github_reaches_no_output(world: World, status: int) -
         assert "warning: pull-request comment not posted" in text
         assert not leaked(text), text
     assert not leaked(world.files())
+
+
+def test_a_key_cut_by_the_snippet_limit_shows_no_fragment(world: World) -> None:
+    # Datadog's error text is cut at 200 characters: the key straddles the cut.
+    world.datadog.fail_always("*", error(400, "x" * 180 + API_KEY + " tail"))
+    code, text = world.run("snapshot", str(world.tmp / "specs"), "-o", str(world.tmp / "l.json"))
+    assert code == 4
+    assert "xxxx***" in text
+    assert not any(API_KEY[:n] in text for n in range(8, len(API_KEY) + 1))
+
+
+def test_a_key_pasted_into_live_data_reaches_no_file_and_no_comment(world: World) -> None:
+    # Someone pasted the keys into descriptions in the Datadog UI.
+    crm = sample_connection("crm", metadata={"note": f"api {API_KEY}", "token": TOKEN})
+    crm["fields"][0]["description"] = f"app key {APP_KEY}"
+    world.datadog.set_connections("users", [sample_connection(), crm])
+    results = every_command(world, debug=False)
+    assert_nothing_leaked(world, results)
+    assert all(not leaked(body) for body in world.github.bodies(7))
+    assert world.github.bodies(7), "the comment was posted"
+    snapshot = (world.tmp / "out" / "live.json").read_text("utf-8")
+    assert "***" in snapshot  # masked, not dropped

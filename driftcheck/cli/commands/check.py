@@ -66,11 +66,15 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         and ctx.stdout.isatty()
     )
     render_options = RenderOptions(color=color, link_base=_link_base(ctx.env))
+
+    def rendered(form: str) -> str:  # masked: live data or a spec may hold a key's value
+        return ctx.mask(render(report, form, render_options))
+
     if options.report_json:
-        write_atomic(options.report_json, render(report, "json", render_options))
+        write_atomic(options.report_json, rendered("json"))
     if options.report_markdown:
-        write_atomic(options.report_markdown, render(report, "markdown", render_options))
-    output = render(report, fmt, render_options)
+        write_atomic(options.report_markdown, rendered("markdown"))
+    output = rendered(fmt)
     if options.output:
         write_atomic(options.output, output)
     else:
@@ -79,7 +83,7 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
     if fmt == "github" and summary_path:
         from driftcheck.github.step_summary import append_step_summary
 
-        append_step_summary(summary_path, render(report, "markdown", render_options))
+        append_step_summary(summary_path, rendered("markdown"))
 
 
 def _link_base(env: Mapping[str, str]) -> str | None:
