@@ -66,3 +66,9 @@ class StalePlan(DriftcheckError):
     """A saved plan whose connections changed in Datadog since it was made (exit 5)."""
 
     exit_code = ExitCode.STALE_PLAN
+
+
+class PlanConflict(DriftcheckError):
+    """``plan --base``: the change and Datadog changed the same attribute (exit 2)."""
+
+    exit_code = ExitCode.DRIFT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from driftcheck.cli.context import Context, safe
@@ -43,6 +44,11 @@ def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
     if options.revert_drift and not options.base:
         raise UsageError("--revert-drift only means something with --base REV")
     spec = load_or_explain(options.paths, ctx)
+    base_spec = None
+    if options.base:
+        from driftcheck.base.load import load_base_spec
+
+        base_spec = load_base_spec(options.base, options.paths, os.getcwd())
     entities = select_entities(spec, options.live.entities)
     target = resolve(options.live, ctx)
     state = live_reader(options.live, ctx)(entities)
@@ -51,15 +57,14 @@ def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
     report = run_check(spec, state, now=ctx.now())
     items: tuple[DriftItem, ...] = report.items
     notes: tuple[str, ...] = ()
-    if options.base:
+    if base_spec is not None:
         from driftcheck.plan.base import limit_to_change
 
+        base_report = run_check(base_spec.spec, state, now=ctx.now())
         items, notes = limit_to_change(
-            spec,
-            state,
             report.items,
-            paths=options.paths,
-            base=options.base,
+            base_report.items,
+            base=options.base or "",
             revert_drift=options.revert_drift,
         )
     return build_plan(
