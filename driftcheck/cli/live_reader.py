@@ -17,13 +17,17 @@ if TYPE_CHECKING:
 
 
 def live_reader(options: LiveOptions, ctx: Context) -> LiveReader:
-    """A reader for ``check_paths`` and the other commands: entities -> LiveState."""
+    """A reader for ``check_paths`` and the other commands: entities -> LiveState.
+
+    A snapshot is read and checked here, before the caller loads any spec: a file that
+    cannot be used (too large, not a snapshot) fails at once, not after the specs.
+    """
+    if options.snapshot:
+        from driftcheck.live.snapshot import open_snapshot
+
+        return open_snapshot(options.snapshot).state
 
     def read(entities: tuple[str, ...]) -> LiveState:
-        if options.snapshot:
-            from driftcheck.live.snapshot import read_snapshot
-
-            return read_snapshot(options.snapshot, entities)
         return _read_api(options, ctx, entities)
 
     return read

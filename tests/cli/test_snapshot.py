@@ -14,8 +14,10 @@ from fakes.datadog_api import (
 from helpers import Result, run_cli
 
 from driftcheck.live.sites import SITES
+from driftcheck.live.snapshot import MAX_SNAPSHOT_BYTES
 
 SPECS = Path(__file__).resolve().parents[2] / "examples" / "specs"
+SNAPSHOT_TEXT = (SPECS.parent / "live-snapshot.json").read_text(encoding="utf-8")
 
 
 def run(*argv: str, env: dict[str, str]) -> Result:
@@ -135,6 +137,38 @@ def test_check_with_a_missing_snapshot_file_exits_4(tmp_path: Path) -> None:
     assert code == 4
     assert out == ""
     assert f"error: {missing}: snapshot file not found" in err
+
+
+def test_a_snapshot_that_cannot_be_used_fails_before_any_spec_is_loaded(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "bad.yaml").write_text("version: 1\nentities: {users: {connectionz: []}}\n")
+    too_large = tmp_path / "huge.json"
+    with too_large.open("wb") as handle:  # sparse: the size is checked before any read
+        handle.truncate(MAX_SNAPSHOT_BYTES + 1)
+    not_one = tmp_path / "other.json"
+    not_one.write_text('{"format": "something-else"}', encoding="utf-8")
+    for path, problem in (
+        (too_large, f"larger than {MAX_SNAPSHOT_BYTES} bytes"),
+        (not_one, 'it has no "format": "driftcheck-live-snapshot" marker'),
+    ):
+        code, out, err = run("check", str(specs), "--live-snapshot", str(path), env={})
+        assert code == 4
+        assert f"error: {path}: not a valid driftcheck live snapshot: {problem}" in err
+        assert "connectionz" not in out + err  # the spec was not even loaded
+
+
+def test_a_snapshot_over_the_former_64_mib_limit_is_read(tmp_path: Path) -> None:
+    assert MAX_SNAPSHOT_BYTES >= 512 * 2**20  # a 500k-field snapshot is about 190 MB
+    path = tmp_path / "padded.json"
+    document = json.loads(SNAPSHOT_TEXT)
+    document["padding"] = "x" * (65 * 2**20)  # unknown keys are kept, not refused
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, out, _ = run(
+        "check", str(SPECS), "--live-snapshot", str(path), "--format", "json", env={}
+    )
+    assert code in (0, 2)
+    assert json.loads(out)["errors"] == []
 
 
 def test_check_with_a_snapshot_lacking_an_entity_exits_4(tmp_path: Path) -> None:
