@@ -37,10 +37,27 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+#: The runner of GitHub Actions reads ``##[command]`` anywhere in a line of a step's output
+#: (the legacy form of ``::command::``); a backslash breaks it, visibly.
+_LEGACY = "##["
+_LEGACY_SHOWN = "##\\["
+
+
 def terminal(text: str) -> str:
     """Make control and invisible characters visible (``\\e[31m``, ``\\u200b``): nothing is
-    executed by a terminal, and two values that look the same on screen are told apart."""
-    return _CONTROL.sub(_visible, text)
+    executed by a terminal, and two values that look the same on screen are told apart.
+    Legacy workflow commands are broken: ``##[error]`` is shown as ``##\\[error]``."""
+    return _no_legacy(_CONTROL.sub(_visible, text))
+
+
+def _no_legacy(text: str) -> str:
+    return text.replace(_LEGACY, _LEGACY_SHOWN) if _LEGACY in text else text
+
+
+def json_text(text: str) -> str:
+    """JSON text whose strings hold no legacy workflow command, the data unchanged: ``[`` after
+    ``##`` is written ``\\u005b`` (``##`` can only occur inside a JSON string)."""
+    return text.replace(_LEGACY, "##\\u005b") if _LEGACY in text else text
 
 
 def without_invisible(text: str) -> str:
@@ -90,7 +107,7 @@ _CONTROL_NO_NL = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{INVISIBLE}\ud
 
 def terminal_keep_newlines(text: str) -> str:
     """Like :func:`terminal` but leaves CR and LF for the caller to encode."""
-    return _CONTROL_NO_NL.sub(_visible, text)
+    return _no_legacy(_CONTROL_NO_NL.sub(_visible, text))
 
 
 def url_path(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from markdown_it import MarkdownIt
 
@@ -102,3 +104,13 @@ def test_every_format_character_and_odd_space_is_made_visible() -> None:
         if unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp") and char != " ":
             assert char not in terminal(f"a{char}b"), hex(code)
             assert char not in terminal_keep_newlines(f"a{char}b"), hex(code)
+
+
+def test_legacy_workflow_commands_are_broken_visibly() -> None:
+    from driftcheck.escape import json_text, terminal, workflow_data
+
+    assert terminal("x ##[error]y ###[group]z") == "x ##\\[error]y ###\\[group]z"
+    assert "##[" not in workflow_data("a\n##[warning]b")
+    text = json_text('{"id": "##[set-output name=x]1"}')
+    assert "##[" not in text
+    assert json.loads(text) == {"id": "##[set-output name=x]1"}  # the data is unchanged

@@ -29,7 +29,8 @@ class Context:
 
     def log(self, message: str) -> None:
         if self.debug:
-            print(f"debug: {message}", file=self.stderr)
+            # Header values and URLs come from the server: escaped like any other data.
+            print(f"debug: {terminal(message)}", file=self.stderr)
 
 
 def safe(text: object) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from driftcheck.errors import UsageError
+from driftcheck.escape import json_text
 from driftcheck.model import (
     Attribution,
     BaseInfo,
@@ -39,7 +40,7 @@ def render(report: Report, options: RenderOptions) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in some value: \u-escape everything instead
         text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
-    return text + "\n"
+    return json_text(text) + "\n"  # printed in a job log: no legacy workflow command
 
 
 def to_document(report: Report) -> dict[str, Any]:

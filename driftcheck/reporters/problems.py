@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from driftcheck.escape import terminal
+from driftcheck.escape import json_text, terminal
 from driftcheck.model import Problem, Spec
 from driftcheck.wording import plural
 
@@ -25,24 +25,26 @@ def summarize(spec: Spec) -> str:
 
 def render_problems(problems: Sequence[Problem], fmt: str) -> str:
     """Problems as text lines (``file:line:col: error: ...``) or as a JSON document."""
-    if fmt == "json":
+    if fmt == "json":  # printed in a job log: no legacy workflow command (json_text)
         return (
-            json.dumps(
-                {
-                    "valid": not problems,
-                    "problems": [
-                        {
-                            "file": p.location.file,
-                            "line": p.location.line or None,
-                            "column": p.location.column or None,
-                            "message": p.message,
-                            "path": p.path or None,
-                        }
-                        for p in problems
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
+            json_text(
+                json.dumps(
+                    {
+                        "valid": not problems,
+                        "problems": [
+                            {
+                                "file": p.location.file,
+                                "line": p.location.line or None,
+                                "column": p.location.column or None,
+                                "message": p.message,
+                                "path": p.path or None,
+                            }
+                            for p in problems
+                        ],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
             )
             + "\n"
         )

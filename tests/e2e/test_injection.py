@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.datadog_api import FakeDatadog, error, running
+from fakes.datadog_api import FakeDatadog, Fault, error, running
 from fakes.github_api import FakeGitHub, serve
 from helpers import MD, Result, pull_request_env, run_cli, table_rows, walk
 
@@ -49,6 +49,10 @@ HOSTILE = [
     ("\x1b]0;window title\x07", "window"),
     ("\x9b31mcsi", "csi"),
     ("\u202eevil\u202c", "evil"),
+    # The runner also honours the legacy form anywhere in a line.
+    ("##[error]legacy", "legacy"),
+    ("see ##[set-output name=pwned]1", "pwned"),
+    ("a ###[group]grouped", "grouped"),
 ]
 
 
@@ -165,9 +169,11 @@ def assert_no_terminal_control(text: str) -> None:
 
 
 def assert_no_workflow_command(text: str) -> None:
-    """No line starts a workflow command (the runner reads every line of every step)."""
+    """No line starts a workflow command (the runner reads every line of every step), and no
+    line holds a legacy ``##[command]`` anywhere."""
     for line in text.splitlines():
         assert not line.lstrip().startswith("::"), line
+        assert "##[" not in line, line
 
 
 COMMAND = re.compile(
@@ -187,6 +193,7 @@ def assert_only_our_workflow_commands(text: str, expected: int) -> None:
         match = COMMAND.fullmatch(line)
         assert match, line
         assert not re.search("%(?!25|0D|0A|3A|2C)", line), line  # only escapes use %
+        assert "##[" not in line, line
 
 
 def assert_inert_markdown(text: str, core: str) -> None:
@@ -245,6 +252,39 @@ def test_json_report_keeps_values_exactly(world: World, hostile: tuple[str, str]
     value = hostile[0]
     assert value in found  # ids and values come back exactly, for tools
     assert any(s.startswith("unexpected " + value) for s in found)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_no_format_prints_a_workflow_command(world: World, fmt: str) -> None:
+    result = world.run("check", str(world.specs), "--format", fmt)
+    assert result.code == 4
+    assert_no_workflow_command(result.out + result.err)
+
+
+def test_validate_json_prints_no_workflow_command(tmp_path: Path, hostile: tuple[str, str]) -> None:
+    value, core = hostile
+    spec = tmp_path / "users.yaml"
+    spec.write_text(f"version: 1\nentities:\n  users:\n    {scalar(value)}: 1\n", encoding="utf-8")
+    code, out, _ = run_cli("validate", str(spec), "--format", "json")
+    assert code == 3
+    assert_no_workflow_command(out)
+    assert any(core in problem["message"] for problem in json.loads(out)["problems"])
+
+
+def test_debug_logs_show_header_values_as_text(world: World, hostile: tuple[str, str]) -> None:
+    # A header value is one line of Latin-1.
+    value = hostile[0].replace("\r", " ").replace("\n", " ").encode("latin-1", "replace")
+    world.datadog.fail_always(
+        "accounts",
+        Fault(500, b"{}", {"x-ratelimit-name": value.decode("latin-1"), "retry-after": "0"}),
+    )
+    result = world.run(
+        "--debug", "snapshot", "--entity", "accounts", "-o", str(world.tmp / "l.json")
+    )
+    assert result.code == 4
+    assert "x-ratelimit-name" in result.err
+    assert_no_workflow_command(result.err)
+    assert_no_terminal_control(result.err)
 
 
 def test_markdown_report_and_job_summary_are_inert(world: World, hostile: tuple[str, str]) -> None:
