@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from driftcheck.cli.context import Context, safe
 from driftcheck.cli.options import CommentOptions
 from driftcheck.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from driftcheck.github.comment import CommentOutcome
 
 
 def cmd_comment(options: CommentOptions, ctx: Context) -> ExitCode:
     from driftcheck.github.comment import post_comment
 
+    if _is_plan(options.report):  # a plan saved by 'plan -o' gets its own comment
+        from driftcheck.github.plan_comment import post_plan_comment
+        from driftcheck.plan.planfile import read_plan
+
+        outcome = post_plan_comment(
+            read_plan(options.report),
+            key=options.key,
+            env=ctx.env,
+            log=ctx.log,
+            sleep=ctx.sleep,
+            clock=ctx.clock,
+            timeout=options.timeout,
+            author=options.author,
+        )
+        return _tell(outcome, ctx)
     outcome = post_comment(
         options.report,
         key=options.key,
@@ -20,6 +40,20 @@ def cmd_comment(options: CommentOptions, ctx: Context) -> ExitCode:
         timeout=options.timeout,
         author=options.author,
     )
+    return _tell(outcome, ctx)
+
+
+def _is_plan(path: str) -> bool:
+    """Whether ``path`` holds a saved plan (its first bytes name the plan format)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False  # the report reader says what is wrong with the file
+    return '"format": "driftcheck-plan"' in head
+
+
+def _tell(outcome: CommentOutcome, ctx: Context) -> ExitCode:
     stream = ctx.stderr if outcome.warning else ctx.stdout
     prefix = "warning: " if outcome.warning else ""
     stream.write(f"{prefix}{safe(outcome.message)}\n")
