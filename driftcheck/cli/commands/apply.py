@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
     from driftcheck.exitcodes import decide_apply
+    from driftcheck.plan.render import render_markdown as render_markdown_plan
     from driftcheck.plan.render import render_text
     from driftcheck.plan.results import render_markdown
     from driftcheck.plan.results import render_text as render_results
@@ -34,7 +35,8 @@ def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
         if made is None:
             return ExitCode.LIVE_UNREADABLE
         plan = made
-        ctx.stdout.write(render_text(plan) + "\n")
+        shown = render_markdown_plan(plan) if options.format == "markdown" else render_text(plan)
+        ctx.stdout.write(shown + "\n")
     report = _run(options, ctx, plan, target, pinned=saved)
     for message in report.unreadable:
         ctx.stderr.write(f"error: {safe(message)}\n")
