@@ -13,7 +13,6 @@ as failed *and uncertain*. A 4xx is final: it is reported with Datadog's message
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,11 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-import requests
-import requests.adapters
-
-from driftcheck import __version__
-from driftcheck.http import is_loopback
+from driftcheck import __version__, http
 from driftcheck.live.client import read_live, redact_headers
 from driftcheck.live.credentials import Credentials
 from driftcheck.live.failures import connection_reason
@@ -106,10 +101,7 @@ class Writer:
         self.sleep, self.now, self.read_timeout = sleep, now, read_timeout
         self.gate = RateGate(deadline.clock, sleep)
         self._log, self._lock = log, threading.Lock()
-        self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(1, workers), max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = http.new_session(workers)
         self.headers = {
             "DD-API-KEY": credentials.api_key,
             "DD-APPLICATION-KEY": credentials.app_key,
@@ -214,38 +206,38 @@ class Writer:
 
     def _once(self, request: WriteRequest) -> _Reply:
         url = self.target.base_url + request.path
-        remaining = self.deadline.remaining()
-        timeouts = (min(CONNECT_TIMEOUT, remaining), min(self.read_timeout, remaining))
         headers = dict(self.headers)
-        data = None
         if request.body is not None:
             headers["Content-Type"] = "application/json"
-            data = json.dumps(request.body).encode()
-        self.log(f"{request.method} {url} {redact_headers(headers)}")
-        proxies: Any = {"http": None, "https": None, "all": None} if self._loopback() else None
+        remaining = self.deadline.remaining()
+        self.log(f"{request.method} {url} ({remaining:.1f} s left) {redact_headers(headers)}")
         try:
-            with self.session.request(
+            reply = http.send(
+                self.session,
                 request.method,
                 url,
+                seconds=remaining,
+                max_bytes=MAX_BODY_BYTES,
                 headers=headers,
-                data=data,
-                timeout=timeouts,
-                stream=True,
-                allow_redirects=False,
-                proxies=proxies,
-            ) as response:
-                body = response.raw.read(MAX_BODY_BYTES + 1, decode_content=True)
-        except requests.exceptions.ConnectTimeout:
-            return _Reply(None, reason="no connection within the timeout", sent=False)
-        except requests.Timeout:
-            return _Reply(None, reason=f"no answer within {timeouts[1]:.1f} s")
-        except requests.RequestException as exc:
-            reason = connection_reason(exc)
-            return _Reply(None, reason=reason, sent=reason != "connection refused")
-        self.log(f"{request.method} {url}: HTTP {response.status_code}")
-        return _Reply(response.status_code, body[:MAX_BODY_BYTES], response.headers)
+                json=request.body,
+                connect_timeout=CONNECT_TIMEOUT,
+                read_timeout=self.read_timeout,
+                on_time=lambda: self.deadline.remaining() > 0,
+            )
+        except http.HttpFailure as exc:
+            self.log(f"{request.method} {url}: failed: {exc.kind}: {exc.detail}")
+            return _Reply(None, reason=exc.detail, sent=_maybe_sent(exc))
+        self.log(f"{request.method} {url}: HTTP {reply.status} in {reply.seconds:.2f} s")
+        return _Reply(reply.status, reply.body, reply.headers)
 
-    def _loopback(self) -> bool:
-        from urllib.parse import urlsplit
 
-        return is_loopback(urlsplit(self.target.base_url).hostname or "")
+def _maybe_sent(failure: http.HttpFailure) -> bool:
+    """Whether a failed request may have reached the server (and so may have taken effect).
+
+    No connection in time, a refused connection and a failed TLS handshake never sent it."""
+    if failure.kind in ("connect_timeout", "tls"):
+        return False
+    cause = failure.__cause__
+    return not (
+        failure.kind == "connection" and cause and connection_reason(cause) == "connection refused"
+    )
