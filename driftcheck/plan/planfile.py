@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from driftcheck.errors import UsageError
+from driftcheck.escape import json_text
 from driftcheck.live.writes import WriteRequest, request_path
 from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation, Plan
 
@@ -47,7 +48,14 @@ def to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def render_json(plan: Plan) -> str:
-    return json.dumps(to_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    """The plan file's text: UTF-8 JSON, with no legacy workflow command (``##[``) in it."""
+    document = to_dict(plan)
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in some value: \u-escape everything instead
+        text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
+    return json_text(text) + "\n"
 
 
 def _operation(op: Operation) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from driftcheck.cli.context import Context, safe
@@ -67,7 +69,7 @@ def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
             base=options.base or "",
             revert_drift=options.revert_drift,
         )
-    return build_plan(
+    plan = build_plan(
         spec,
         state,
         items,
@@ -76,6 +78,25 @@ def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
         base=options.base,
         notes=notes,
     )
+    _refuse_secrets(plan, ctx)
+    return plan
+
+
+def _refuse_secrets(plan: Plan, ctx: Context) -> None:
+    """A plan must never hold a key, and masking one would send '***' to Datadog: a spec
+    value equal to a key is refused (it would end up in Datadog too)."""
+    from driftcheck.plan.planfile import to_dict
+    from driftcheck.redact import secrets_from_env
+
+    secrets = secrets_from_env(ctx.env)
+    for op in plan.operations:
+        text = json.dumps(to_dict(replace(plan, operations=(op,)))["operations"])
+        if any(secret in text for secret in secrets):
+            raise UsageError(
+                f"the plan for {safe(op.key)} would send the value of a key (DD_API_KEY, "
+                "DD_APP_KEY or GITHUB_TOKEN) to Datadog: remove it from the spec files; "
+                "no plan was written"
+            )
 
 
 def _readable(state: LiveState, ctx: Context) -> bool:
