@@ -2,7 +2,13 @@
 
 On Linux the temporary file is unnamed (``O_TMPFILE``) until it is complete and synced, so a
 process killed while writing leaves nothing behind; elsewhere it is a hidden
-``.NAME.XXXX.tmp`` file that every failure short of a kill removes.
+``.NAME.XXXX.tmp`` file that every failure, ^C and SIGTERM included (``main`` turns SIGTERM
+into an exception), removes.
+
+What is never replaced: a FIFO or a character device (``/dev/stdout``, ``/dev/null``) is
+written through, as a shell redirection would; a symbolic link is refused, unless it leads
+to such a device (``/dev/stdout`` is a link): a link checked out from a pull request could
+point at any file the job may write (``$GITHUB_ENV``, a script).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 import tempfile
 from pathlib import Path
 
@@ -25,17 +32,56 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = T
     With ``overwrite=False`` an existing file is refused (and never replaced by a race).
     """
     target = Path(path)
-    if not overwrite and target.exists():
+    if not overwrite and (target.exists() or target.is_symlink()):
         raise OutputError(f"{target}: file exists; use --force to overwrite it")
     directory = target.parent if str(target.parent) else Path(".")
     data = text.encode("utf-8")
     try:
+        if _is_stream(target):
+            _write_through(target, data)
+            return
         if not _write_unnamed(directory, target, data, overwrite):
             _write_named(directory, target, data, overwrite)
     except FileExistsError as exc:
         raise OutputError(f"{target}: file exists; use --force to overwrite it") from exc
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _is_stream(target: Path) -> bool:
+    """True for a FIFO or a character device (also behind a link); raises for a link to
+    anything else, and for a block device, a socket or a directory."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(mode):
+        try:
+            mode = os.stat(target).st_mode
+        except OSError:
+            mode = 0
+        if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+            raise OutputError(
+                f"{target}: is a symbolic link; driftcheck does not write through links "
+                "(one checked out from a pull request could point at any file): give the "
+                "path of the file itself, or remove the link"
+            )
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return True
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"{target}: is not a regular file, a FIFO or a character device")
+    return False
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    """Write to a FIFO or a device in place: it is a stream, not a file to replace."""
+    fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _write_unnamed(directory: Path, target: Path, data: bytes, overwrite: bool) -> bool:

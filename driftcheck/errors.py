@@ -72,3 +72,8 @@ class PlanConflict(DriftcheckError):
     """``plan --base``: the change and Datadog changed the same attribute (exit 2)."""
 
     exit_code = ExitCode.DRIFT
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (a cancelled CI job): raised like ^C, so that every ``finally`` and
+    cleanup runs (temporary files are removed) before driftcheck exits 143."""

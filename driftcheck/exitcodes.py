@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     LIVE_UNREADABLE = 4
     STALE_PLAN = 5
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EPILOG = """\
@@ -33,7 +34,8 @@ exit codes:
   4    live state could not be read completely (network, auth, API errors);
        apply: an operation failed (the report says what was applied)
   5    apply: the saved plan is stale (Datadog changed since the plan); nothing written
-  130  interrupted
+  130  interrupted (^C, SIGINT)
+  143  terminated (SIGTERM, as when a GitHub job is cancelled)
 """
 
 

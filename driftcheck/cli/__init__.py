@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import signal
 import sys
 import time
 import traceback
@@ -18,7 +19,7 @@ from typing import IO
 
 from driftcheck.cli.context import Context
 from driftcheck.cli.parser import parse
-from driftcheck.errors import DriftcheckError, SpecInvalid
+from driftcheck.errors import DriftcheckError, SpecInvalid, Terminated
 from driftcheck.escape import terminal
 from driftcheck.exitcodes import ExitCode
 from driftcheck.redact import RedactingStream, secrets_from_env
@@ -59,7 +60,7 @@ def main(
             sleep=sleep,
             clock=clock,
         )
-        with _gc_paused():
+        with _gc_paused(), _sigterm_raises():
             return int(invocation(ctx))
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.ERROR
@@ -71,6 +72,9 @@ def main(
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
+    except Terminated:
+        err.write("terminated\n")
+        return int(ExitCode.TERMINATED)
     except Exception as exc:  # a bug: never let it look like a finding
         if debug:
             err.write(traceback.format_exc())
@@ -125,6 +129,25 @@ def _quiet_at_exit(stream: IO[str]) -> None:
             os.dup2(devnull, stream.fileno())
         finally:
             os.close(devnull)
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` for the command (GitHub cancels a job with SIGINT,
+    then SIGTERM): cleanups run, no temporary file is left. Restored afterwards."""
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

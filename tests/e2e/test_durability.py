@@ -13,10 +13,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import select
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,3 +309,182 @@ def test_a_process_killed_mid_write_leaves_the_previous_file_and_nothing_else(
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert listing(tmp_path) == before
+
+
+# ------------------------------------------------------------ SIGTERM (a cancelled job)
+
+
+TERMINATOR = textwrap.dedent("""\
+    import os, signal, sys
+
+    point, way, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+    import driftcheck.atomic as atomic
+
+    if way == "named":
+        atomic._open_unnamed = lambda directory: None
+    real_write = os.write
+
+    def term(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def half_then_term(fd, data):
+        written = real_write(fd, bytes(data)[: len(data) // 2])
+        term()
+        return written
+
+    if point == "mid-write":
+        os.write = half_then_term
+    else:
+        os.fsync = term
+
+    from driftcheck.cli import main
+
+    sys.exit(main(argv))
+""")
+
+
+@pytest.mark.parametrize("way", ["named", "unnamed"])
+@pytest.mark.parametrize(
+    ("output", "point"),
+    [(OUTPUTS[0], "mid-write"), (OUTPUTS[3], "fsync"), (OUTPUTS[4], "mid-write")],
+    ids=["report-json mid-write", "snapshot at fsync", "export mid-write"],
+)
+def test_sigterm_mid_write_leaves_the_previous_file_and_nothing_else(
+    output: Output, point: str, way: str, fake: FakeDatadog, tmp_path: Path
+) -> None:
+    before = seed(tmp_path, output)
+    done = subprocess.run(
+        [sys.executable, "-c", TERMINATOR, point, way, *output.argv(tmp_path)],
+        env={**os.environ, **fake.env()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 143, done.stderr
+    assert "terminated" in done.stderr
+    assert listing(tmp_path) == before
+
+
+# ------------------------------------------------------------ what is never replaced
+
+
+def check_argv(option: str, path: Path | str) -> list[str]:
+    return [
+        "check",
+        str(SPECS),
+        "--live-snapshot",
+        str(SNAPSHOT),
+        "--format",
+        "json",
+        option,
+        str(path),
+    ]
+
+
+@pytest.mark.parametrize("option", ["--output", "--report-json", "--report-markdown"])
+def test_a_fifo_is_written_through_not_replaced(option: str, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    received: list[bytes] = []
+
+    def drain() -> None:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([reader], [], [], 0.05)
+            if ready:
+                chunk = os.read(reader, 1 << 16)
+                received.append(chunk)
+                if not chunk and b"".join(received):
+                    return
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+    try:
+        code, _, err = run_cli(*check_argv(option, fifo))
+        thread.join(6)
+    finally:
+        os.close(reader)
+    assert code == 2, err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the FIFO
+    assert b"driftcheck" in b"".join(received) or b"version" in b"".join(received)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_character_device_is_written_through(tmp_path: Path) -> None:
+    # A twin of /dev/null in tmp_path: a regression must never replace the machine's own.
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a character device needs root")
+    code, _, err = run_cli(*check_argv("--output", null))
+    assert code == 2, err
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
+
+
+def test_a_link_to_a_fifo_is_written_through(tmp_path: Path) -> None:
+    # /dev/stdout is such a link (to /proc/self/fd/1, a pipe or a terminal).
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "stdout").symlink_to(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        code, _, err = run_cli(*check_argv("--output", tmp_path / "stdout"))
+        data = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert code == 2, err
+    assert json.loads(data)["status"] == "drift"
+    assert (tmp_path / "stdout").is_symlink()
+
+
+@pytest.mark.parametrize("option", ["--output", "--report-json", "--report-markdown"])
+def test_a_symbolic_link_to_a_file_is_refused_and_left_alone(option: str, tmp_path: Path) -> None:
+    # A link checked out from a pull request could point at any file the job may write.
+    victim = tmp_path / "victim.sh"
+    victim.write_text(OLD, encoding="utf-8")
+    link = tmp_path / "report"
+    link.symlink_to(victim)
+    code, _, err = run_cli(*check_argv(option, link))
+    assert code == 1, err
+    assert "is a symbolic link" in err
+    assert victim.read_text("utf-8") == OLD
+    assert link.is_symlink()
+
+
+def test_a_snapshot_over_a_link_is_refused(fake: FakeDatadog, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text(OLD, encoding="utf-8")
+    (tmp_path / "live.json").symlink_to(victim)
+    code, err = run(fake, ["snapshot", "-o", str(tmp_path / "live.json")])
+    assert code == 1, err
+    assert "is a symbolic link" in err
+    assert victim.read_text("utf-8") == OLD
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_ENV"])
+@pytest.mark.parametrize("option", ["--output", "--report-json", "--report-markdown"])
+def test_a_file_of_the_runner_is_refused(variable: str, option: str, tmp_path: Path) -> None:
+    runner_file = tmp_path / "runner_file"
+    runner_file.write_text("key=value\n", encoding="utf-8")
+    env = {"GITHUB_ACTIONS": "true", variable: str(runner_file)}
+    code, _, err = run_cli(*check_argv(option, tmp_path / "." / "runner_file"), env=env)
+    assert code == 1, err
+    assert f"the file of ${variable}" in err
+    assert runner_file.read_text("utf-8") == "key=value\n"
+
+
+def test_snapshot_and_export_refuse_the_runner_files(fake: FakeDatadog, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("# summary\n", encoding="utf-8")
+    env = {**fake.env(), "GITHUB_STEP_SUMMARY": str(summary)}
+    for argv in (["snapshot", "-o", str(summary)], ["export", "-o", str(tmp_path), "--force"]):
+        code, _, err = run_cli(*argv, env=env)
+        assert code == 1, err
+        assert "$GITHUB_STEP_SUMMARY" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.md"]
+    assert summary.read_text("utf-8") == "# summary\n"
+    assert fake.requests == []  # refused before any work

@@ -8,6 +8,7 @@ from pathlib import Path
 from driftcheck.cli.context import Context, safe
 from driftcheck.cli.live_reader import live_reader
 from driftcheck.cli.options import CheckOptions
+from driftcheck.cli.outputs import refuse_runner_files
 from driftcheck.cli.spec_loading import explain
 from driftcheck.errors import SpecInvalid, UsageError
 from driftcheck.exitcodes import ExitCode
@@ -19,6 +20,14 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
     from driftcheck.exitcodes import decide
 
     _refuse_shared_outputs(options)
+    refuse_runner_files(
+        [
+            ("--output", options.output),
+            ("--report-json", options.report_json),
+            ("--report-markdown", options.report_markdown),
+        ],
+        ctx.env,
+    )
     try:
         report = check_paths(
             options.paths,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from driftcheck.cli.context import Context, safe
 from driftcheck.cli.live_reader import live_reader
 from driftcheck.cli.options import SnapshotOptions
+from driftcheck.cli.outputs import refuse_runner_files
 from driftcheck.cli.spec_loading import load_or_explain
 from driftcheck.exitcodes import ExitCode
 
@@ -13,6 +14,7 @@ def cmd_snapshot(options: SnapshotOptions, ctx: Context) -> ExitCode:
     from driftcheck.check import select_entities
     from driftcheck.live.snapshot import write_snapshot
 
+    refuse_runner_files([("--output", options.output)], ctx.env)
     spec = load_or_explain(options.paths, ctx) if options.paths else None
     entities = select_entities(spec, options.live.entities)
     state = live_reader(options.live, ctx)(entities)
