@@ -69,12 +69,10 @@ def main(
     except DriftcheckError as exc:
         err.write(f"error: {_safe_multiline(str(exc))}\n")
         return int(exc.exit_code)
-    except KeyboardInterrupt:
-        err.write("interrupted\n")
-        return int(ExitCode.INTERRUPTED)
-    except Terminated:
-        err.write("terminated\n")
-        return int(ExitCode.TERMINATED)
+    except (KeyboardInterrupt, Terminated) as exc:  # ^C, or SIGTERM (a cancelled job)
+        stopped = isinstance(exc, KeyboardInterrupt)
+        err.write("interrupted\n" if stopped else "terminated\n")
+        return int(ExitCode.INTERRUPTED if stopped else ExitCode.TERMINATED)
     except Exception as exc:  # a bug: never let it look like a finding
         if debug:
             err.write(traceback.format_exc())
