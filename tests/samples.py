@@ -6,11 +6,13 @@ entity; ``hostile()`` puts injection attempts into every value that comes from o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from driftcheck.model import (
     Attribution,
+    BaseInfo,
     DriftItem,
     EntityError,
     EntityStatus,
@@ -192,6 +194,146 @@ def representative() -> Report:
         EntityStatus(name="accounts", status="error", connections_checked=0),
     )
     return report(items, notices=notices, errors=errors, entities=entities)
+
+
+NIL = "00000000-0000-0000-0000-000000000000"
+
+
+def three_way() -> Report:
+    """A check with ``--base main``: every origin, resolved items, a warning, an ignored
+    item, a notice, attribution with the nil UUID as the author of a change."""
+    unknown = Attribution(updated_at="2026-11-24T16:40:00Z", updated_by=NIL)
+    items = (
+        replace(
+            item(
+                "changed",
+                field="customer_tier",
+                attribute="fields[customer_tier].display_name",
+                expected="Customer tier",
+                actual="Subscription Tier",
+                line=18,
+                attribution=JANE,
+            ),
+            origin="conflict",
+            base_expected="Customer Tier",
+        ),
+        replace(
+            item(
+                "missing",
+                field="lifetime_value",
+                line=27,
+                expected={"source_name": "ltv", "type": "number", "display_name": "Lifetime Value"},
+            ),
+            origin="introduced",
+        ),
+        replace(
+            item(
+                "missing",
+                connection="warehouse-sync",
+                line=48,
+                expected={
+                    "type": "snowflake",
+                    "join": {"attribute": "user_id", "type": "user_id"},
+                    "fields": [
+                        "arr",
+                        "plan",
+                        "seats",
+                        "region",
+                        "industry",
+                        "csm",
+                        "nps",
+                        "mrr",
+                        "churn_date",
+                        "renewal",
+                    ],
+                },
+            ),
+            origin="introduced",
+        ),
+        replace(
+            item(
+                "changed",
+                connection="crm-integration",
+                field="nps_score",
+                attribute="fields[nps_score].description",
+                expected="Net promoter score from the last quarterly survey, 0 to 10, "
+                "answered by the account's main contact",
+                actual="Net promoter score from the last quarterly survey, 0 to 10, "
+                "answered by any contact",
+                line=41,
+                attribution=unknown,
+            ),
+            origin="existing",
+        ),
+        replace(
+            item(
+                "unexpected",
+                connection="legacy-import",
+                line=6,
+                attribution=BOB,
+                actual={
+                    "type": "ref_table",
+                    "join": {"attribute": "email", "type": "email"},
+                    "fields": ["old_plan", "old_region"],
+                },
+            ),
+            origin="existing",
+        ),
+        replace(
+            item(
+                "unexpected",
+                "warning",
+                connection="crm-integration",
+                field="churn_risk",
+                line=34,
+                actual={"source_name": "churn", "type": "number"},
+                attribution=unknown,
+            ),
+            origin="existing",
+        ),
+        replace(
+            item(
+                "changed",
+                "ignored",
+                field="signup_source",
+                attribute="fields[signup_source].description",
+                expected="Channel through which the user signed up",
+                actual="Channel through which user signed up",
+                line=25,
+                attribution=JANE,
+                reason="the data team edits this description in the Datadog UI",
+            ),
+            origin="existing",
+        ),
+    )
+    resolved = (
+        replace(
+            item(
+                "changed",
+                attribute="join.type",
+                expected="user_id",
+                actual="email",
+                line=12,
+                attribution=JANE,
+            ),
+            origin="resolved",
+        ),
+    )
+    notices = (
+        Notice(
+            kind="stale_ignore",
+            message="ignore entry for users/old-connection matches no connection declared "
+            "or live; remove it or fix its selectors",
+            source=Location(USERS, 58, 5),
+        ),
+    )
+    base = BaseInfo(rev="origin/main", commit="4f2c9e1b" + "0" * 32, files=(USERS,))
+    entities = (
+        EntityStatus(name="users", status="drift", connections_checked=4),
+        EntityStatus(name="accounts", status="in_sync", connections_checked=2),
+    )
+    plain = report(items, notices=notices, entities=entities)
+    return replace(plain, resolved=resolved, base=base, fail_on="introduced")
 
 
 #: Injection attempts for every output format, one per line of the checklist.

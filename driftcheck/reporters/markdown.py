@@ -1,88 +1,146 @@
 """The Markdown report, for a pull-request comment and the GitHub job summary.
 
-It starts with a hidden marker line, then a status headline, the verdict, a summary table,
-and per entity with drift a ``<details>`` table of items linking to the spec lines. It stays
-within ``options.markdown_budget`` characters: the head is always kept, then items in order
-until the budget is reached, then a line saying how many were left out.
+It reads at a glance at comment width (~780 px): a hidden marker line, the headline, then
+one summary line (``1 conflict · 2 introduced · 3 existing · 1 resolved``) before anything
+folds, the verdict, a summary table of at most 5 columns, and the sections. With a base
+(``check --base``): conflicts, introduced by this change, resolved by this change, already
+drifted before this change (folded), ignored and warnings (folded). Without one: a section
+per entity. Each section opens with a "what to do" line; items come per connection
+(:mod:`markdown_items`).
 
-Values are code spans (:func:`escape.md_code`), prose is :func:`escape.md_text`; the only
-HTML is our own ``<details>``/``<summary>`` lines, which never hold data.
+It stays within ``options.markdown_budget`` characters, and builds only what it shows: the
+head is always kept, then items in order while they fit; the rest are only counted.
+
+Values are code spans or one-line ``diff`` blocks, prose is :func:`escape.md_text`; the
+only HTML is our own ``<details>``/``<summary>`` lines, which never hold data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from driftcheck.escape import md_code, md_text, url_path
-from driftcheck.model import DriftItem, EntityStatus, Location, Report
+from driftcheck.escape import md_code, md_text
+from driftcheck.model import DriftItem, Report
+from driftcheck.reporters import markdown_head as mh
+from driftcheck.reporters import markdown_items as mi
 from driftcheck.reporters import summary as s
 from driftcheck.wording import clip, plural
 
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
 
-MARKER = "<!-- driftcheck:report -->"
+MARKER = mh.MARKER
 _RESERVE = 400  # room kept for the "left out" note
-_CELL = 120  # longest value shown in a table cell
-_PROSE = 300  # longest message or reason shown
-_MAX_ERRORS = 20
-_MAX_ENTITY_ROWS = 50
-_ICON = {"error": "❌", "warning": "⚠️", "ignored": "💤"}
-_HEADLINE = {
-    "error": "🛑 driftcheck: check incomplete",
-    "drift": "❌ driftcheck: drift found",
-    "in_sync": "✅ driftcheck: in sync",
-}
-_STATE = {"in_sync": "✅ in sync", "drift": "❌ drift", "error": "🛑 could not be read"}
-_KIND = {"missing": "missing in Datadog", "unexpected": "not in the spec", "changed": "changed"}
+_PROSE = 300
 _NOTICE = {"stale_ignore": "stale ignore entry", "expired_ignore": "expired ignore entry"}
-_TABLE = (
-    "| | Change | Connection | What | Spec | Datadog | Source | Note |\n"
-    "|---|---|---|---|---|---|---|---|\n"
-)
+_KIND_WORDS = {
+    "missing": "missing in Datadog",
+    "unexpected": "not in the spec",
+    "changed": "changed",
+}
 
 
 @dataclass(frozen=True)
-class _Block:
-    """A section whose rows may be cut: opening and closing are kept with its first row."""
+class _Section:
+    """A heading, a "what to do" line, and items rendered only when shown."""
 
-    opening: str
-    rows: list[str]
-    closing: str
-    unit: str  # "item" or "notice"
+    title: str
+    todo: Callable[[], str]
+    items: list[DriftItem]
+    folded: bool
+    notices: tuple[str, ...] = ()  # already-short lines of notices (ignored/warnings)
 
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as GitHub-flavoured Markdown, at most ``options.markdown_budget`` long."""
     counts = s.count(report)
-    head = _head(report, counts)
+    head = mh.head(report, counts)
     if len(head) + _RESERVE > options.markdown_budget:
-        head = _headline(report, counts)
-    blocks = [_notices(report, options), *_entities(report, options)]
-    return _fit(head, [b for b in blocks if b.rows], options.markdown_budget)
+        head = mh.headline(report, counts)
+    sections = _three_way(report, options) if report.base else _per_entity(report, options)
+    return _fit(head, [x for x in sections if x.items or x.notices], options)
 
 
-def _fit(head: str, blocks: list[_Block], budget: int) -> str:
-    parts, used = [head], len(head)
-    room = budget - _RESERVE
-    left = {"item": 0, "notice": 0}
-    full = False
-    for block in blocks:
-        shown = 0
-        for row in block.rows:
-            opening = "" if shown else block.opening
-            full = full or used + len(opening) + len(row) + len(block.closing) > room
-            if full:
-                break
-            parts += [opening, row]
-            used += len(opening) + len(row)
-            shown += 1
-        left[block.unit] += len(block.rows) - shown
-        if shown:
-            parts.append(block.closing)
-            used += len(block.closing)
-    return "".join(parts) + _left_out(left, budget)
+# ---------------------------------------------------------------- budget
+
+
+class _Page:
+    """The parts written so far, and the room left for them."""
+
+    def __init__(self, head: str, room: int) -> None:
+        self.parts, self.used, self.room = [head], len(head), room
+
+    def fits(self, *texts: str) -> bool:
+        return self.used + sum(map(len, texts)) <= self.room
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.used += len(text)
+
+
+def _fit(head: str, sections: list[_Section], options: RenderOptions) -> str:
+    page = _Page(head, options.markdown_budget - _RESERVE)
+    shown = {"item": 0, "notice": 0}
+    for section in sections:
+        if not _write_section(page, section, options, shown):
+            break
+    total_items = sum(len(x.items) for x in sections)
+    total_notices = sum(len(x.notices) for x in sections)
+    left = {"item": total_items - shown["item"], "notice": total_notices - shown["notice"]}
+    return "".join(page.parts) + _left_out(left, options.markdown_budget)
+
+
+def _write_section(
+    page: _Page, section: _Section, options: RenderOptions, shown: dict[str, int]
+) -> bool:
+    """Write what fits of ``section``; False when the page is full."""
+    closing = "\n</details>\n\n" if section.folded else "\n"
+    opening = _opening(section)
+    pieces = _pieces(section, options)
+    first = next(pieces, None)
+    if first is None or not page.fits(opening, first[0], closing):
+        return False
+    page.add(opening)
+    piece: tuple[str, str] | None = first
+    while piece is not None:
+        text, unit = piece
+        if not page.fits(text, closing):
+            page.add(closing)
+            return False
+        page.add(text)
+        if unit != "header":
+            shown[unit] += 1
+        piece = next(pieces, None)
+    page.add(closing)
+    return True
+
+
+def _opening(section: _Section) -> str:
+    what = _kind_phrase(section.items)
+    if section.notices:
+        what = ", ".join(filter(None, [what, plural(len(section.notices), "notice")]))
+    todo = f"{section.todo()}\n\n"
+    if section.folded:
+        return f"### {section.title}\n\n<details>\n<summary>{what}</summary>\n\n{todo}"
+    return f"### {section.title}\n\n{what}. {todo}"
+
+
+def _pieces(section: _Section, options: RenderOptions) -> Iterator[tuple[str, str]]:
+    """The section's parts in order, each built when asked for: connection lines
+    (unit "header"), items ("item") and notices ("notice")."""
+    current: tuple[str, str] | None = None
+    for index, item in enumerate(section.items):
+        if (item.entity, item.connection) != current:
+            current = (item.entity, item.connection)
+            group = [i for i in section.items[index:] if (i.entity, i.connection) == current]
+            yield mi.connection_line(item.entity, item.connection, group), "header"
+        yield mi.item_entry(item, options), "item"
+    if section.notices:
+        yield "**Notices**\n\n", "header"
+        for line in section.notices:
+            yield line, "notice"
 
 
 def _left_out(left: dict[str, int], budget: int) -> str:
@@ -90,155 +148,130 @@ def _left_out(left: dict[str, int], budget: int) -> str:
         return ""
     what = " and ".join(plural(n, unit) for unit, n in left.items() if n)
     return (
-        f"✂️ **{what} left out** to keep this report under {budget:,} characters. "
+        f"\n✂️ **{what} left out** to keep this report under {budget:,} characters. "
         "`driftcheck check --report-json FILE` writes the whole report.\n"
     )
-
-
-# ---------------------------------------------------------------- head
-
-
-def _headline(report: Report, counts: s.Counts) -> str:
-    title = _HEADLINE[report.status]
-    if report.status == "in_sync" and counts.by_severity["warning"]:
-        title = "⚠️ driftcheck: in sync, with warnings"
-    return f"{MARKER}\n\n## {title}\n\n**{s.sentence(report, counts)}**\n\n"
-
-
-def _head(report: Report, counts: s.Counts) -> str:
-    meta = (
-        f"Site {md_code(report.site, in_table=False)} · read at "
-        f"{md_code(report.generated_at, in_table=False)} · driftcheck "
-        f"{md_code(report.driftcheck_version, in_table=False)}\n\n"
-    )
-    return _headline(report, counts) + meta + _errors(report) + _summary_table(report)
-
-
-def _errors(report: Report) -> str:
-    if not report.errors:
-        return ""
-    n = len(report.errors)
-    lines = [
-        "> [!CAUTION]",
-        f"> **The check is incomplete:** {plural(n, 'entity', 'entities')} could not be "
-        f"read, so {'its' if n == 1 else 'their'} drift is unknown. Fix the cause and rerun.",
-        ">",
-    ]
-    for error in report.errors[:_MAX_ERRORS]:
-        lines.append(
-            f"> - {md_code(error.entity, in_table=False)}: {md_text(clip(error.message, _PROSE))}"
-        )
-    if n > _MAX_ERRORS:
-        lines.append(f"> - and {n - _MAX_ERRORS:,} more")
-    return "\n".join(lines) + "\n\n"
-
-
-def _summary_table(report: Report) -> str:
-    statuses = {e.name: e for e in report.entities}
-    unreadable = {e.entity for e in report.errors}
-    rows = [
-        "| Entity | Status | Connections checked | Errors | Warnings | Ignored |",
-        "|:--|:--|--:|--:|--:|--:|",
-    ]
-    groups = s.by_entity(report)
-    for name, items in groups[:_MAX_ENTITY_ROWS]:
-        rows.append(_summary_row(name, items, statuses.get(name), name in unreadable))
-    if len(groups) > _MAX_ENTITY_ROWS:
-        rows.append(f"| and {len(groups) - _MAX_ENTITY_ROWS:,} more | | | | | |")
-    return "\n".join(rows) + "\n\n"
-
-
-def _summary_row(
-    name: str, items: list[DriftItem], status: EntityStatus | None, unreadable: bool
-) -> str:
-    if unreadable or (status and status.status == "error"):
-        return f"| {md_code(name)} | {_STATE['error']} | — | — | — | — |"
-    state = _STATE[status.status] if status else _STATE["drift"]
-    checked = f"{status.connections_checked:,}" if status else "—"
-    sev = [sum(i.severity == severity for i in items) for severity in s.SEVERITIES]
-    return f"| {md_code(name)} | {state} | {checked} | " + " | ".join(map(str, sev)) + " |"
 
 
 # ---------------------------------------------------------------- sections
 
 
-def _notices(report: Report, options: RenderOptions) -> _Block:
-    rows = [
-        f"- ⚠️ {_NOTICE.get(n.kind, 'notice')}: {md_text(clip(n.message, _PROSE))} "
-        f"({_link(n.source, options)})\n"
-        for n in report.notices
+def _three_way(report: Report, options: RenderOptions) -> list[_Section]:
+    errors = [i for i in report.items if i.severity == "error"]
+    other = [i for i in report.items if i.severity != "error"]
+    first = next((i for i in errors if i.origin == "introduced"), None)
+    existing = [i for i in errors if i.origin == "existing"]
+    return [
+        _Section(
+            "⚔️ Conflicts: this change and Datadog both changed it",
+            lambda: (
+                "**What to do:** decide which value wins. Keep the spec's value (then "
+                "Datadog must be changed to it), or take Datadog's value into the spec."
+            ),
+            [i for i in errors if i.origin == "conflict"],
+            folded=False,
+        ),
+        _Section(
+            "🆕 Introduced by this change",
+            lambda: _todo_introduced(first),
+            [i for i in errors if i.origin == "introduced"],
+            folded=False,
+        ),
+        _Section(
+            "✅ Resolved by this change",
+            lambda: "**What to do:** nothing: once merged, the spec and Datadog agree here.",
+            list(report.resolved),
+            folded=False,
+        ),
+        _Section(
+            "🕰️ Already drifted before this change",
+            lambda: _todo_existing(existing[0] if existing else None),
+            existing,
+            folded=True,
+        ),
+        _Section(
+            "💤 Ignored and warnings",
+            lambda: (
+                "**What to do:** review the warnings; renew or remove stale and "
+                "expired ignore entries."
+            ),
+            other,
+            folded=True,
+            notices=_notice_lines(report, options),
+        ),
     ]
-    return _Block("### Notices\n\n", rows, "\n", "notice")
 
 
-def _entities(report: Report, options: RenderOptions) -> list[_Block]:
-    blocks = []
-    hints = s.Hints(report)
+def _todo_introduced(example: DriftItem | None) -> str:
+    text = (
+        "**What to do:** this change makes the spec and Datadog differ. Make the same "
+        "change in Datadog when it merges, or revert it in the spec. To accept a "
+        "difference, add an `ignore` entry with a reason"
+    )
+    return text + (f", e.g.:\n\n{mi.ignore_yaml(example)}" if example else ".")
+
+
+def _todo_existing(example: DriftItem | None) -> str:
+    text = (
+        "**What to do:** not caused by this change, and it does not fail it. Update the "
+        "spec to Datadog's value, revert the edit in Datadog, or add an `ignore` entry "
+        "with a reason"
+    )
+    return text + (f", e.g.:\n\n{mi.ignore_yaml(example)}" if example else ".")
+
+
+def _todo_two_way(example: DriftItem) -> Callable[[], str]:
+    def todo() -> str:
+        return (
+            "**What to do:** update the spec to Datadog's value, revert the edit in Datadog, "
+            f"or add an `ignore` entry with a reason, e.g.:\n\n{mi.ignore_yaml(example)}"
+        )
+
+    return todo
+
+
+def _per_entity(report: Report, options: RenderOptions) -> list[_Section]:
+    rank = {severity: index for index, severity in enumerate(s.SEVERITIES)}
+    sections = []
     for name, items in s.by_entity(report):
         if not items:
             continue
-        worst = next(sev for sev in s.SEVERITIES if any(i.severity == sev for i in items))
-        rank = {severity: index for index, severity in enumerate(s.SEVERITIES)}
-        ordered = sorted(items, key=lambda item: rank[item.severity])  # failing rows first
-        phrase = ", ".join(
-            f"{n:,} {sev}{'s' if n != 1 and sev != 'ignored' else ''}"
-            for sev in s.SEVERITIES
-            if (n := sum(i.severity == sev for i in items))
-        )
-        opening = (
-            f"### {_ICON[worst]} {md_code(name, in_table=False)}\n\n"
-            f"<details{' open' if worst == 'error' else ''}>\n"
-            f"<summary>{phrase}</summary>\n\n{_TABLE}"
-        )
-        blocks.append(
-            _Block(
-                opening,
-                [_row(item, options, hints.get(item)) for item in ordered],
-                "\n</details>\n\n",
-                "item",
+        ordered = sorted(items, key=lambda item: rank[item.severity])  # failing first
+        failing = ordered[0].severity == "error"
+        icon = "❌" if failing else ("⚠️" if ordered[0].severity == "warning" else "💤")
+        sections.append(
+            _Section(
+                f"{icon} {md_code(name, in_table=False)}",
+                _todo_two_way(ordered[0]),
+                ordered,
+                folded=not failing,
             )
         )
-    return blocks
+    notices = _notice_lines(report, options)
+    if notices:
+        sections.append(
+            _Section(
+                "⚠️ Notices",
+                lambda: "**What to do:** renew or remove stale and expired ignore entries.",
+                [],
+                folded=False,
+                notices=notices,
+            )
+        )
+    return sections
 
 
-def _row(item: DriftItem, options: RenderOptions, hint: str | None) -> str:
-    if item.attribute:
-        what = md_code(item.attribute)
-    elif item.field is not None:
-        what = f"field {md_code(item.field)}"
-    else:
-        what = "whole connection"
-    if item.kind == "changed":
-        spec, live = (md_code(v) for v in s.show_pair(item.expected, item.actual, _CELL))
-    else:
-        spec = _value(item.expected) if item.expected is not None else "—"
-        live = _value(item.actual) if item.actual is not None else "—"
-    source = _link(item.source, options) if item.source else "—"
-    notes = []
-    if item.severity == "ignored":
-        notes.append("ignored: " + md_text(clip(item.reason or "no reason given", _PROSE)))
-    if hint:
-        notes.append(md_text(clip(hint, _PROSE)))
-    if s.attribution(item):
-        notes.append(md_text(clip(s.attribution(item), _PROSE)))
-    cells = [
-        f"{_ICON[item.severity]} {item.severity}",
-        _KIND[item.kind],
-        md_code(item.connection),
-        what,
-        spec,
-        live,
-        source,
-        "; ".join(notes) or " ",
-    ]
-    return "| " + " | ".join(cells) + " |\n"
+def _notice_lines(report: Report, options: RenderOptions) -> tuple[str, ...]:
+    return tuple(
+        f"- ⚠️ {_NOTICE.get(n.kind, 'notice')}: {md_text(clip(n.message, _PROSE))} "
+        f"({mi.link(n.source, options)})\n"
+        for n in report.notices
+    )
 
 
-def _value(value: object) -> str:
-    return md_code(s.show_value(value, _CELL))
-
-
-def _link(location: Location, options: RenderOptions) -> str:
-    path = location.file.removeprefix("./")
-    href = f"{options.link_base or ''}{url_path(path)}#L{location.line}"
-    return f"[{md_text(f'{path}:{location.line}')}]({href})"
+def _kind_phrase(items: list[DriftItem]) -> str:
+    return ", ".join(
+        f"{n:,} {_KIND_WORDS[kind]}"
+        for kind in s.KINDS
+        if (n := sum(i.kind == kind for i in items))
+    )

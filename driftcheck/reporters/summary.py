@@ -95,6 +95,8 @@ def sentence(report: Report, counts: Counts | None = None) -> str:
         checked = plural(c.entities_checked, "entity", "entities")
         return f"{text}; in the {checked} checked: {severity_phrase(c)} ({connections}){notices}"
     entities = plural(c.entities_checked, "entity", "entities")
+    if report.base is not None and report.fail_on == "introduced":
+        return _three_way_sentence(report, entities, connections, notices)
     if report.status == "drift":
         return (
             f"Drift: {severity_phrase(c)} in {c.entities_with_drift:,} of {entities} "
@@ -102,6 +104,32 @@ def sentence(report: Report, counts: Counts | None = None) -> str:
         )
     qualifier = f" with {severity_phrase(c)}" if c.items else ""
     return f"In sync{qualifier}: {entities}, {connections}{notices}"
+
+
+def origin_counts(report: Report) -> dict[str, int]:
+    """Failing-severity items per origin, and the resolved items (a three-way check)."""
+    errors = [item for item in report.items if item.severity == "error"]
+    counts = {o: sum(i.origin == o for i in errors) for o in ("conflict", "introduced", "existing")}
+    counts["resolved"] = len(report.resolved)
+    return counts
+
+
+def origin_phrase(report: Report) -> str:
+    """``1 conflict · 2 introduced · 3 existing · 1 resolved`` (every origin, zeros too)."""
+    counts = origin_counts(report)
+    return " · ".join(
+        [plural(counts["conflict"], "conflict")]
+        + [f"{counts[o]:,} {o}" for o in ("introduced", "existing", "resolved")]
+    )
+
+
+def _three_way_sentence(report: Report, entities: str, connections: str, notices: str) -> str:
+    counts = origin_counts(report)
+    new = counts["conflict"] + counts["introduced"]
+    where = f"{entities}, {connections}"
+    if new:
+        return f"This change brings drift: {origin_phrase(report)} ({where}){notices}"
+    return f"No new drift from this change: {origin_phrase(report)} ({where}){notices}"
 
 
 def by_entity(report: Report) -> list[tuple[str, list[DriftItem]]]:

@@ -6,26 +6,26 @@ import re
 from typing import Any
 
 import pytest
-from helpers import MD, cell_text, table_rows, walk
+from helpers import MD, table_rows, walk
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from samples import (
-    ATTACKS,
     carrying,
     hostile,
     item,
     report,
     representative,
+    three_way,
 )
 
 from driftcheck.escape import terminal
 from driftcheck.model import EntityStatus
 from driftcheck.reporters import RenderOptions, render
-from driftcheck.reporters.summary import show_pair, show_value
+from driftcheck.reporters.summary import show_value
 
 OUR_HTML = re.compile(
     r"<!-- driftcheck:report -->|<details( open)?>|</details>|"
-    r"<summary>[0-9,]+ [a-z0-9, ]+</summary>"
+    r"<summary>[0-9,]+ [a-zA-Z0-9, ]+</summary>"
 )
 
 
@@ -33,10 +33,18 @@ def markdown(rep: Any = None, **options: Any) -> str:
     return render(rep or representative(), "markdown", RenderOptions(**options))
 
 
-def test_starts_with_the_hidden_marker_then_the_headline() -> None:
+ITEM_LINE = re.compile(r"^- (❌|⚠️|💤) \*\*", re.M)
+
+
+def items_shown(text: str) -> int:
+    return len(ITEM_LINE.findall(text))
+
+
+def test_starts_with_the_hidden_marker_then_the_headline_then_the_summary_line() -> None:
     lines = markdown().splitlines()
     assert lines[0] == "<!-- driftcheck:report -->"
     assert lines[2] == "## 🛑 driftcheck: check incomplete"
+    assert lines[4] == "**7 errors · 1 warning · 1 ignored · 1 entity unreadable**"
 
 
 def test_headline_per_status() -> None:
@@ -48,8 +56,8 @@ def test_headline_per_status() -> None:
 
 def test_in_sync_report_has_a_summary_table_and_no_item_sections() -> None:
     text = markdown(report())
-    assert "| `users` | ✅ in sync | 2 | 0 | 0 | 0 |" in text
-    assert "<details" not in text
+    assert "| `users` | ✅ in sync | 2 | 0 | 0 |" in text
+    assert "<details" not in text and "###" not in text
 
 
 def test_unreadable_entity_gets_a_caution_block_with_its_message() -> None:
@@ -58,13 +66,13 @@ def test_unreadable_entity_gets_a_caution_block_with_its_message() -> None:
     assert "| `accounts` | 🛑 could not be read |" in text
 
 
-def test_details_open_only_for_entities_with_failing_items() -> None:
-    assert "<details open>" in markdown()
+def test_an_entity_section_is_folded_unless_it_has_failing_items() -> None:
+    assert "<details" not in markdown().split("### ❌ `users`")[1].split("###")[0]
     warned = report((item("unexpected", "warning", field="x"),))
-    assert "<details>\n<summary>1 warning</summary>" in markdown(warned)
+    assert "### ⚠️ `users`\n\n<details>\n<summary>1 not in the spec</summary>" in markdown(warned)
 
 
-def test_item_rows_link_to_the_spec_line() -> None:
+def test_items_link_to_the_spec_line() -> None:
     links = [t.attrs["href"] for t in walk(MD.parse(markdown())) if t.type == "link_open"]
     assert "examples/specs/users.yaml#L18" in links
     based = markdown(link_base="https://github.com/o/r/blob/abc123/")
@@ -72,9 +80,34 @@ def test_item_rows_link_to_the_spec_line() -> None:
 
 
 def test_failing_items_come_first_within_an_entity() -> None:
-    rows = table_rows(markdown())[4:]  # after the summary table (3 rows) and the item header
-    severities = [cell_text(row[0]).split()[-1] for row in rows]
-    assert severities == sorted(severities, key=["error", "warning", "ignored"].index)
+    icons = [m.group(1) for m in ITEM_LINE.finditer(markdown())]
+    assert icons == sorted(icons, key=["❌", "⚠️", "💤"].index)
+
+
+def test_a_changed_value_shows_datadog_and_spec_on_lines_of_their_own() -> None:
+    text = markdown()
+    assert '  - datadog: "Tier"\n  + spec:    "Customer Tier"\n' in text
+
+
+def test_a_whole_connection_is_a_short_complete_summary_not_json() -> None:
+    text = markdown()
+    assert "type `snowflake` · join `user_id` (`user_id`) · 0 fields" in text
+    assert '{"type"' not in text
+
+
+def test_attribution_once_per_connection_and_the_nil_uuid_is_unknown() -> None:
+    text = markdown(three_way())
+    assert text.count("connection last updated 2026\\-11\\-24T16\\:40\\:00Z by unknown") == 2
+    assert "00000000" not in text
+    # one attribution line per connection block, not per item
+    block = text.split("**`users` · `user-profiles-connection`**")[1].split("**`users`")[0]
+    assert block.count("last updated") == 1
+
+
+def test_long_values_are_cut_around_their_first_difference() -> None:
+    text = markdown(three_way())
+    assert '- datadog: …y, 0 to 10, answered by any contact"' in text
+    assert "+ spec:    …y, 0 to 10, answered by the account's main contact\"" in text
 
 
 # ---------------------------------------------------------------- hostile values
@@ -93,7 +126,7 @@ def test_hostile_values_render_as_inert_text() -> None:
     html = MD.render(markdown(hostile()))
     assert "<img" not in html and "<details><summary>x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    prose = re.sub(r"<code>.*?</code>", "", html)  # GitHub pings @names only outside code
+    prose = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", html, flags=re.S)
     assert "org/team" in prose and "@org" not in prose
 
 
@@ -102,18 +135,17 @@ def test_no_control_characters_survive() -> None:
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", text)
 
 
-def test_every_row_keeps_its_cells_and_code_spans_hold_the_value_literally() -> None:
-    rows = table_rows(markdown(hostile()))
-    item_rows = [row for row in rows if len(row) == 8][1:]  # minus the header
-    assert len(item_rows) == len(hostile().items)
-    assert all(len(row) in (6, 8) for row in rows)
-    spec_cells = {"".join(t.content for t in walk(row[4].children or [])) for row in item_rows}
-    # changed items show both sides as the same window around their first difference
-    shown = [show_pair(i.expected, i.actual, 120) for i in hostile().items]
-    assert spec_cells == {terminal(spec) for spec, _ in shown}
-    assert len(spec_cells) == len(ATTACKS)
-    live_cells = {cell_text(row[5]) for row in item_rows}
-    assert live_cells == {terminal(live) for _, live in shown}
+def test_every_item_is_one_entry_and_values_stay_in_their_diff_lines() -> None:
+    text = markdown(hostile())
+    assert items_shown(text) == len(hostile().items)
+    fences = [t for t in walk(MD.parse(text)) if t.type == "fence"]
+    changed = [i for i in hostile().items if i.kind == "changed"]
+    assert len(fences) == len(changed) + 1  # + the ignore entry to paste
+    for fence, found in zip(fences[1:], changed, strict=True):
+        assert fence.info == "diff"
+        lines = fence.content.splitlines()
+        assert [line[:10] for line in lines] == ["- datadog:", "+ spec:   "]
+        assert lines[1].endswith(terminal(show_value(found.expected, 10**6))[-20:])
 
 
 def test_hostile_paths_cannot_escape_the_link() -> None:
@@ -150,13 +182,22 @@ def many_items(n: int) -> Any:
 def test_5000_items_stay_under_the_budget_and_say_how_many_were_left_out() -> None:
     text = markdown(many_items(5000))
     assert len(text) <= 60_000
-    rows = [row for row in table_rows(text) if len(row) == 8][1:]
     left = int(re.search(r"\*\*([\d,]+) items left out\*\*", text)[1].replace(",", ""))  # type: ignore[index]
-    assert len(rows) + left == 5000 and len(rows) > 100
+    assert items_shown(text) + left == 5000 and items_shown(text) > 100
     assert text.startswith("<!-- driftcheck:report -->\n\n## ❌ driftcheck: drift found")
-    assert "**Drift: 1,666 errors, 1,667 warnings, 1,667 ignored" in text
-    assert text.count("<details") == text.count("</details>") == 1
-    assert {cell_text(row[0]) for row in rows} == {"❌ error"}  # failing rows come first
+    assert "**1,666 errors · 1,667 warnings · 1,667 ignored**" in text
+    assert text.count("<details") == text.count("</details>")
+    assert set(m.group(1) for m in ITEM_LINE.finditer(text)) == {"❌"}  # failing first
+
+
+def test_only_what_is_shown_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    from driftcheck.reporters import markdown_items
+
+    built = []
+    real = markdown_items.item_entry
+    monkeypatch.setattr(markdown_items, "item_entry", lambda i, o: built.append(i) or real(i, o))
+    text = markdown(many_items(10_000))
+    assert len(built) <= items_shown(text) + 1  # the one that did not fit, at most
 
 
 @pytest.mark.parametrize("budget", [5_000, 20_000, 65_000])
@@ -168,15 +209,19 @@ def test_the_budget_is_a_parameter(budget: int) -> None:
 
 def test_a_small_report_is_not_cut() -> None:
     assert "left out" not in markdown()
+    assert "left out" not in markdown(three_way())
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40))
-def test_any_value_stays_in_its_cell_and_adds_no_html(value: str) -> None:
+def test_any_value_stays_in_its_place_and_adds_no_html(value: str) -> None:
     text = markdown(carrying(value))
     for token in walk(MD.parse(text)):
         if token.type in ("html_inline", "html_block"):
             assert all(OUR_HTML.fullmatch(line) for line in token.content.splitlines())
-    rows = table_rows(text)
-    assert [len(row) for row in rows] == [6, 6, 6, 6, 8, 8, 8]  # summary: header + 3 entities
-    assert cell_text(rows[5][4]) == terminal(show_value(value, 120))
+    assert [len(row) for row in table_rows(text)] == [5, 5, 5, 5]
+    assert items_shown(text) == 2
+    diff = next(t for t in walk(MD.parse(text)) if t.type == "fence" and t.info == "diff")
+    shown = terminal(show_value(value, 10**6))
+    if len(shown) <= 70:
+        assert diff.content == f"- datadog: {shown}\n+ spec:    {shown}\n"

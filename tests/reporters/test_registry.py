@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from samples import assert_golden, hostile, item, report, representative
+from samples import assert_golden, hostile, item, report, representative, three_way
 
 from driftcheck import cli
 from driftcheck.errors import UsageError
@@ -31,6 +31,12 @@ def test_representative_report_matches_golden(fmt: str, update_golden: bool) -> 
         render(representative(), fmt, RenderOptions()),
         update_golden,
     )
+
+
+@pytest.mark.parametrize("fmt", sorted(SUFFIX))
+def test_three_way_report_matches_golden(fmt: str, update_golden: bool) -> None:
+    options = RenderOptions(link_base="https://github.com/octo/specs/blob/9f8e7d6c5b4a/")
+    assert_golden(f"three_way.{SUFFIX[fmt]}", render(three_way(), fmt, options), update_golden)
 
 
 @pytest.mark.parametrize("fmt", sorted(SUFFIX))

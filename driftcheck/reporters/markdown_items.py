@@ -1,0 +1,175 @@
+"""The items of the Markdown report, as a reviewer reads them at comment width: per
+connection one line naming it with its attribution, then one list entry per item with a
+link to its spec line, and for a changed value a ``diff`` block with the Datadog value and
+the spec value each on its own line (a conflict adds the base spec's value).
+
+Values in ``diff`` blocks are made one-line and visible (:func:`escape.terminal`): a block
+line always starts with our own ``-``, ``+`` or space, so no value can close the fence, and
+nothing inside a code block is Markdown or HTML. Everything else is a code span or escaped
+prose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from driftcheck.escape import md_code, md_text, terminal, url_path
+from driftcheck.ignores import relative_attribute
+from driftcheck.model import Attribution, DriftItem, Location
+from driftcheck.reporters import summary as s
+from driftcheck.wording import clip, plural
+
+if TYPE_CHECKING:
+    from driftcheck.reporters import RenderOptions
+
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+_LINE = 76  # characters of a value shown on one diff line (~780 px of monospace)
+_PROSE = 300
+_MAX_IDS = 8  # field ids listed in a whole-connection summary
+_ICON = {"error": "❌", "warning": "⚠️", "ignored": "💤"}
+_WHAT = {
+    "missing": "missing in Datadog",
+    "unexpected": "in Datadog, not in the spec",
+    "changed": "differs",
+}
+
+
+def connection_line(entity: str, connection: str, items: Sequence[DriftItem]) -> str:
+    """``**`users` · `crm`** — connection last updated … by …`` (once per connection)."""
+    line = f"**{md_code(entity, in_table=False)} · {md_code(connection, in_table=False)}**"
+    who = next((i.attribution for i in items if i.attribution is not None), None)
+    wording = attribution_wording(who)
+    if wording:
+        line += f" — {md_text(clip(wording, _PROSE))}"
+    return f"\n{line}\n\n"  # the blank line ends the previous connection's list
+
+
+def attribution_wording(who: Attribution | None) -> str:
+    """``connection last updated 2026-11-20T10:02:11Z by jane@example.com``; the nil UUID
+    (what the API gives for a change it cannot attribute) is "unknown"."""
+    if who is None:
+        return ""
+    known = Attribution(
+        created_at=who.created_at,
+        created_by=_known(who.created_by),
+        updated_at=who.updated_at,
+        updated_by=_known(who.updated_by),
+    )
+    text = known.describe()
+    return f"connection {text}" if text else ""
+
+
+def _known(who: str | None) -> str | None:
+    return "unknown" if who is not None and who.strip().lower() == NIL_UUID else who
+
+
+def item_entry(item: DriftItem, options: RenderOptions) -> str:
+    """One list entry: symbol, subject, what differs, the spec link, and its value block."""
+    head = f"- {_ICON[item.severity]} **{s.SYMBOL[item.kind]} {_subject(item)}** {_WHAT[item.kind]}"
+    if item.source is not None:
+        head += f" · {link(item.source, options)}"
+    lines = [head]
+    if item.severity == "ignored":
+        lines.append(f"  ignored: {md_text(clip(item.reason or 'no reason given', _PROSE))}")
+    if item.kind == "changed":
+        lines += _diff_block(item)
+    else:
+        shown = item.expected if item.kind == "missing" else item.actual
+        summary = _summary(shown, whole=item.field is None)
+        if summary:
+            lines.append(f"  {summary}")
+    return "\n".join(lines) + "\n"
+
+
+def _subject(item: DriftItem) -> str:
+    if item.attribute:
+        return md_code(item.attribute, in_table=False)
+    if item.field is not None:
+        return f"field {md_code(item.field, in_table=False)}"
+    return "connection"
+
+
+def _diff_block(item: DriftItem) -> list[str]:
+    spec, live = s.show_value(item.expected, 10**6), s.show_value(item.actual, 10**6)
+    spec, live = terminal(spec), terminal(live)
+    spec, live = window(spec, live, _LINE)
+    rows = []
+    if item.origin == "conflict":
+        base = terminal(s.show_value(item.base_expected, 10**6))
+        rows.append(f"  base:    {clip(base, _LINE)}")
+    rows += [f"- datadog: {live}", f"+ spec:    {spec}"]
+    return ["  ```diff", *(f"  {row}" for row in rows), "  ```"]
+
+
+def window(left: str, right: str, width: int) -> tuple[str, str]:
+    """Both values cut to ``width`` around their first difference, with ``…`` where cut,
+    so that what differs is in sight even in long values."""
+    if len(left) <= width and len(right) <= width:
+        return left, right
+    first = next(
+        (i for i, (a, b) in enumerate(zip(left, right, strict=False)) if a != b),
+        min(len(left), len(right)),
+    )
+    start = max(0, first - width // 3)
+
+    def cut(text: str) -> str:
+        part = text[start : start + width]
+        if start > 0:
+            part = "…" + part[1:]
+        if start + width < len(text):
+            part = part[:-1] + "…"
+        return part
+
+    return cut(left), cut(right)
+
+
+def _summary(value: Any, *, whole: bool) -> str:
+    """A short, complete summary of a whole connection or field (never a cut JSON blob)."""
+    if not isinstance(value, dict):
+        return "" if value is None else md_code(clip(s.show_value(value), _LINE), in_table=False)
+    if whole:
+        parts = [f"type {md_code(str(value.get('type', '')), in_table=False)}"]
+        join = value.get("join")
+        if isinstance(join, dict):
+            parts.append(
+                f"join {md_code(str(join.get('attribute', '')), in_table=False)} "
+                f"({md_code(str(join.get('type', '')), in_table=False)})"
+            )
+        ids = [str(f) for f in value.get("fields") or ()]
+        listed = ", ".join(md_code(clip(i, 60), in_table=False) for i in ids[:_MAX_IDS])
+        more = f" and {len(ids) - _MAX_IDS:,} more" if len(ids) > _MAX_IDS else ""
+        parts.append(f"{plural(len(ids), 'field')}" + (f": {listed}{more}" if ids else ""))
+        return " · ".join(parts)
+    keys = ("type", "source_name", "display_name")
+    return " · ".join(
+        f"{key} {md_code(clip(str(value[key]), 60), in_table=False)}"
+        for key in keys
+        if key in value
+    )
+
+
+def link(location: Location, options: RenderOptions) -> str:
+    """``[specs/users.yaml:18](…/specs/users.yaml#L18)``, on the reviewed commit."""
+    path = location.file.removeprefix("./")
+    href = f"{options.link_base or ''}{url_path(path)}#L{location.line}"
+    return f"[{md_text(f'{path}:{location.line}')}]({href})"
+
+
+def ignore_yaml(item: DriftItem) -> str:
+    """The ``ignore`` entry that accepts ``item``, to paste into a spec file."""
+    lines = ["ignore:", f"  - entity: {_scalar(item.entity)}"]
+    lines.append(f"    connection: {_scalar(item.connection)}")
+    if item.field is not None:
+        lines.append(f"    field: {_scalar(item.field)}")
+    attribute = relative_attribute(item)
+    if attribute:
+        lines.append(f"    attribute: {_scalar(attribute)}")
+    lines.append('    reason: "why this difference is accepted"')
+    return "```yaml\n" + "\n".join(lines) + "\n```\n"
+
+
+def _scalar(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's is one), ASCII only: safe in a code block."""
+    return json.dumps(text, ensure_ascii=True)
