@@ -60,7 +60,8 @@ def render(report: Report, options: RenderOptions) -> str:
     if len(head) + _RESERVE > options.markdown_budget:
         head = mh.headline(report, counts)
     sections = _three_way(report, options) if report.base else _per_entity(report, options)
-    return _fit(head, [x for x in sections if x.items or x.notices], options)
+    shown = [x for x in sections if x.items or x.notices]
+    return _fit(head, shown, options, s.Hints(report))
 
 
 # ---------------------------------------------------------------- budget
@@ -80,11 +81,11 @@ class _Page:
         self.used += len(text)
 
 
-def _fit(head: str, sections: list[_Section], options: RenderOptions) -> str:
+def _fit(head: str, sections: list[_Section], options: RenderOptions, hints: s.Hints) -> str:
     page = _Page(head, options.markdown_budget - _RESERVE)
     shown = {"item": 0, "notice": 0}
     for section in sections:
-        if not _write_section(page, section, options, shown):
+        if not _write_section(page, section, options, shown, hints):
             break
     total_items = sum(len(x.items) for x in sections)
     total_notices = sum(len(x.notices) for x in sections)
@@ -93,12 +94,12 @@ def _fit(head: str, sections: list[_Section], options: RenderOptions) -> str:
 
 
 def _write_section(
-    page: _Page, section: _Section, options: RenderOptions, shown: dict[str, int]
+    page: _Page, section: _Section, options: RenderOptions, shown: dict[str, int], hints: s.Hints
 ) -> bool:
     """Write what fits of ``section``; False when the page is full."""
     closing = "\n</details>\n\n" if section.folded else "\n"
     opening = _opening(section)
-    pieces = _pieces(section, options)
+    pieces = _pieces(section, options, hints)
     first = next(pieces, None)
     if first is None or not page.fits(opening, first[0], closing):
         return False
@@ -127,7 +128,7 @@ def _opening(section: _Section) -> str:
     return f"### {section.title}\n\n{what}. {todo}"
 
 
-def _pieces(section: _Section, options: RenderOptions) -> Iterator[tuple[str, str]]:
+def _pieces(section: _Section, options: RenderOptions, hints: s.Hints) -> Iterator[tuple[str, str]]:
     """The section's parts in order, each built when asked for: connection lines
     (unit "header"), items ("item") and notices ("notice")."""
     current: tuple[str, str] | None = None
@@ -136,7 +137,7 @@ def _pieces(section: _Section, options: RenderOptions) -> Iterator[tuple[str, st
             current = (item.entity, item.connection)
             group = [i for i in section.items[index:] if (i.entity, i.connection) == current]
             yield mi.connection_line(item.entity, item.connection, group), "header"
-        yield mi.item_entry(item, options), "item"
+        yield mi.item_entry(item, options, hints.get(item)), "item"
     if section.notices:
         yield "**Notices**\n\n", "header"
         for line in section.notices:

@@ -24,7 +24,6 @@ from driftcheck.wording import clip, plural
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
 
-NIL_UUID = "00000000-0000-0000-0000-000000000000"
 _LINE = 76  # characters of a value shown on one diff line (~780 px of monospace)
 _PROSE = 300
 _MAX_IDS = 8  # field ids listed in a whole-connection summary
@@ -47,32 +46,22 @@ def connection_line(entity: str, connection: str, items: Sequence[DriftItem]) ->
 
 
 def attribution_wording(who: Attribution | None) -> str:
-    """``connection last updated 2026-11-20T10:02:11Z by jane@example.com``; the nil UUID
-    (what the API gives for a change it cannot attribute) is "unknown"."""
-    if who is None:
-        return ""
-    known = Attribution(
-        created_at=who.created_at,
-        created_by=_known(who.created_by),
-        updated_at=who.updated_at,
-        updated_by=_known(who.updated_by),
-    )
-    text = known.describe()
-    return f"connection {text}" if text else ""
+    """``connection last updated 2026-11-20T10:02:11Z by jane@example.com`` (the shared
+    wording: the nil UUID is an unknown user)."""
+    return "" if who is None else who.describe(of_field=True)
 
 
-def _known(who: str | None) -> str | None:
-    return "unknown" if who is not None and who.strip().lower() == NIL_UUID else who
-
-
-def item_entry(item: DriftItem, options: RenderOptions) -> str:
-    """One list entry: symbol, subject, what differs, the spec link, and its value block."""
+def item_entry(item: DriftItem, options: RenderOptions, hint: str | None = None) -> str:
+    """One list entry: symbol, subject, what differs, the spec link, and its value block;
+    ``hint`` (:class:`summary.Hints`) when the two sides look alike."""
     head = f"- {_ICON[item.severity]} **{s.SYMBOL[item.kind]} {_subject(item)}** {_WHAT[item.kind]}"
     if item.source is not None:
         head += f" · {link(item.source, options)}"
     lines = [head]
     if item.severity == "ignored":
         lines.append(f"  ignored: {md_text(clip(item.reason or 'no reason given', _PROSE))}")
+    if hint:
+        lines.append(f"  ⚠️ {md_text(clip(hint, _PROSE))}")
     if item.kind == "changed":
         lines += _diff_block(item)
     else:
@@ -92,37 +81,19 @@ def _subject(item: DriftItem) -> str:
 
 
 def _diff_block(item: DriftItem) -> list[str]:
-    spec, live = s.show_value(item.expected, 10**6), s.show_value(item.actual, 10**6)
-    spec, live = terminal(spec), terminal(live)
-    spec, live = window(spec, live, _LINE)
+    """``- datadog:`` and ``+ spec:`` lines (the shared window around the first difference),
+    or a line diff of multi-line text; a conflict adds the base spec's value."""
     rows = []
     if item.origin == "conflict":
         base = terminal(s.show_value(item.base_expected, 10**6))
         rows.append(f"  base:    {clip(base, _LINE)}")
-    rows += [f"- datadog: {live}", f"+ spec:    {spec}"]
+    lines = s.line_diff(item.expected, item.actual)
+    if lines:
+        rows += ["(- spec, + datadog)", *(terminal(line) for line in lines)]
+    else:
+        spec, live = s.show_pair(item.expected, item.actual, _LINE)
+        rows += [f"- datadog: {terminal(live)}", f"+ spec:    {terminal(spec)}"]
     return ["  ```diff", *(f"  {row}" for row in rows), "  ```"]
-
-
-def window(left: str, right: str, width: int) -> tuple[str, str]:
-    """Both values cut to ``width`` around their first difference, with ``…`` where cut,
-    so that what differs is in sight even in long values."""
-    if len(left) <= width and len(right) <= width:
-        return left, right
-    first = next(
-        (i for i, (a, b) in enumerate(zip(left, right, strict=False)) if a != b),
-        min(len(left), len(right)),
-    )
-    start = max(0, first - width // 3)
-
-    def cut(text: str) -> str:
-        part = text[start : start + width]
-        if start > 0:
-            part = "…" + part[1:]
-        if start + width < len(text):
-            part = part[:-1] + "…"
-        return part
-
-    return cut(left), cut(right)
 
 
 def _summary(value: Any, *, whole: bool) -> str:

@@ -97,7 +97,7 @@ def test_a_whole_connection_is_a_short_complete_summary_not_json() -> None:
 
 def test_attribution_once_per_connection_and_the_nil_uuid_is_unknown() -> None:
     text = markdown(three_way())
-    assert text.count("connection last updated 2026\\-11\\-24T16\\:40\\:00Z by unknown") == 2
+    assert text.count("connection last updated 2026\\-11\\-24T16\\:40\\:00Z by an unknown user") == 2
     assert "00000000" not in text
     # one attribution line per connection block, not per item
     block = text.split("**`users` · `user-profiles-connection`**")[1].split("**`users`")[0]
@@ -106,8 +106,8 @@ def test_attribution_once_per_connection_and_the_nil_uuid_is_unknown() -> None:
 
 def test_long_values_are_cut_around_their_first_difference() -> None:
     text = markdown(three_way())
-    assert '- datadog: …y, 0 to 10, answered by any contact"' in text
-    assert "+ spec:    …y, 0 to 10, answered by the account's main contact\"" in text
+    assert '- datadog: …ey, 0 to 10, answered by any contact"' in text
+    assert "+ spec:    …ey, 0 to 10, answered by the account's main contact\"" in text
 
 
 # ---------------------------------------------------------------- hostile values
@@ -144,8 +144,11 @@ def test_every_item_is_one_entry_and_values_stay_in_their_diff_lines() -> None:
     for fence, found in zip(fences[1:], changed, strict=True):
         assert fence.info == "diff"
         lines = fence.content.splitlines()
-        assert [line[:10] for line in lines] == ["- datadog:", "+ spec:   "]
-        assert lines[1].endswith(terminal(show_value(found.expected, 10**6))[-20:])
+        if lines[0] == "(- spec, + datadog)":  # multi-line text: a line diff, one line each
+            assert all(line[:2] in ("-|", "+|", " |", "@@", "… ") for line in lines[1:])
+        else:
+            assert [line[:10] for line in lines] == ["- datadog:", "+ spec:   "]
+            assert lines[1].endswith(terminal(show_value(found.expected, 10**6))[-20:])
 
 
 def test_hostile_paths_cannot_escape_the_link() -> None:
@@ -195,7 +198,7 @@ def test_only_what_is_shown_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
 
     built = []
     real = markdown_items.item_entry
-    monkeypatch.setattr(markdown_items, "item_entry", lambda i, o: built.append(i) or real(i, o))
+    monkeypatch.setattr(markdown_items, "item_entry", lambda i, o, h=None: built.append(i) or real(i, o, h))
     text = markdown(many_items(10_000))
     assert len(built) <= items_shown(text) + 1  # the one that did not fit, at most
 
