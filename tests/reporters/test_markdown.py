@@ -97,7 +97,8 @@ def test_a_whole_connection_is_a_short_complete_summary_not_json() -> None:
 
 def test_attribution_once_per_connection_and_the_nil_uuid_is_unknown() -> None:
     text = markdown(three_way())
-    assert text.count("connection last updated 2026\\-11\\-24T16\\:40\\:00Z by an unknown user") == 2
+    wording = "connection last updated 2026\\-11\\-24T16\\:40\\:00Z by an unknown user"
+    assert text.count(wording) == 2
     assert "00000000" not in text
     # one attribution line per connection block, not per item
     block = text.split("**`users` · `user-profiles-connection`**")[1].split("**`users`")[0]
@@ -198,7 +199,9 @@ def test_only_what_is_shown_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
 
     built = []
     real = markdown_items.item_entry
-    monkeypatch.setattr(markdown_items, "item_entry", lambda i, o, h=None: built.append(i) or real(i, o, h))
+    monkeypatch.setattr(
+        markdown_items, "item_entry", lambda i, o, h=None: built.append(i) or real(i, o, h)
+    )
     text = markdown(many_items(10_000))
     assert len(built) <= items_shown(text) + 1  # the one that did not fit, at most
 
