@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from driftcheck.escape import md_code, md_text, terminal, url_path
+from driftcheck.escape import json_text, md_code, md_text, terminal, url_path
 from driftcheck.ignores import relative_attribute
 from driftcheck.model import Attribution, DriftItem, Location
 from driftcheck.reporters import summary as s
@@ -142,5 +142,6 @@ def ignore_yaml(item: DriftItem) -> str:
 
 
 def _scalar(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's is one), ASCII only: safe in a code block."""
-    return json.dumps(text, ensure_ascii=True)
+    """A YAML double-quoted scalar (JSON's is one), ASCII only: safe in a code block, and
+    no legacy workflow command (``##[`` is written ``##\\u005b``, the same YAML string)."""
+    return json_text(json.dumps(text, ensure_ascii=True))
