@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from driftcheck import __version__, ignores
 from driftcheck.diff import diff_entity
@@ -64,6 +65,7 @@ def check_paths(
     base: str | None = None,
     fail_on: FailOn | None = None,
     cwd: str | None = None,
+    root: Path | None = None,
 ) -> Report:
     """The whole check of the spec files at ``paths``: raises
     :class:`~driftcheck.errors.SpecInvalid` with every problem, or a usage error for an
@@ -72,14 +74,15 @@ def check_paths(
     With ``base`` (a git revision), the same paths are read at that revision (relative to
     ``cwd``) and both specs are compared with the one live read: every item gets an origin,
     and ``fail_on`` defaults to ``introduced``. Without it, ``fail_on`` must not be
-    ``introduced`` (nothing has an origin)."""
+    ``introduced`` (nothing has an origin). ``root``: the repository, which no spec path
+    may leave through a symbolic link."""
     from driftcheck.spec.load import load_specs
 
     if base is None and fail_on == "introduced":
         raise UsageError(
             "--fail-on introduced needs --base REV (the revision the change is compared with)"
         )
-    spec = load_specs(paths)
+    spec = load_specs(paths, root)
     base_spec = None
     if base is not None:
         from driftcheck.base.load import load_base_spec

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from driftcheck.errors import SpecInvalid
@@ -15,9 +16,10 @@ if TYPE_CHECKING:
 def load_or_explain(paths: Sequence[str], ctx: Context) -> Spec:
     """The Spec at ``paths``; when invalid, every problem written to stderr, then re-raised."""
     from driftcheck.spec.load import load_specs
+    from driftcheck.spec.repository import repository_root
 
     try:
-        return load_specs(paths)
+        return load_specs(paths, repository_root(ctx.env, Path.cwd()))
     except SpecInvalid as exc:
         explain(exc, ctx)
         raise

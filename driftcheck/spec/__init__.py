@@ -21,6 +21,7 @@ from driftcheck.spec.load import (
     spec_from_documents,
 )
 from driftcheck.spec.marked_yaml import MarkedDict, MarkedList, YamlProblem
+from driftcheck.spec.repository import repository_root
 from driftcheck.spec.rules import check_rules
 from driftcheck.spec.schema import REPORT_SCHEMA, SPEC_SCHEMA, schema_text
 from driftcheck.spec.schema_fastpath import compile_schema
@@ -42,6 +43,7 @@ __all__ = [
     "load_specs",
     "parse_document",
     "read_document",
+    "repository_root",
     "schema_problems",
     "schema_text",
     "spec_from_documents",

@@ -12,19 +12,34 @@ from typing import Any
 
 from driftcheck.model import Problem
 from driftcheck.spec import marked_yaml
+from driftcheck.spec.repository import leaves_repository
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def find_spec_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
+def find_spec_files(
+    paths: Sequence[str], root: Path | None = None
+) -> tuple[list[Path], list[Problem]]:
     """Spec files named by ``paths``: files as given, directories searched recursively for
-    ``*.yaml``/``*.yml`` (hidden folders skipped, symlinked folders not followed), sorted."""
+    ``*.yaml``/``*.yml`` (hidden folders skipped, symlinked folders not followed), sorted.
+
+    With ``root`` (the repository, :func:`~driftcheck.spec.repository.repository_root`), a
+    path that is or lies under a symbolic link leading out of it is refused unread."""
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if root is not None and leaves_repository(raw, root):
+            problems.append(
+                file_problem(
+                    raw,
+                    f"a symbolic link leads out of the repository {root}: refused unread "
+                    "(a pull request could point a spec path at any file of the runner); "
+                    "name the specs inside the repository",
+                )
+            )
+        elif path.is_dir():
             inside = sorted(_walk(path))
             if not inside:
                 problems.append(

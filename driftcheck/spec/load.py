@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from driftcheck.errors import SpecInvalid
@@ -40,9 +41,10 @@ def schema_problems(name: str, document: Any) -> list[Problem]:
     return found
 
 
-def load_specs(paths: Sequence[str]) -> Spec:
-    """Find, load and validate the spec files; the Spec of all of them, or SpecInvalid."""
-    files, problems = find_spec_files(paths)
+def load_specs(paths: Sequence[str], root: Path | None = None) -> Spec:
+    """Find, load and validate the spec files; the Spec of all of them, or SpecInvalid.
+    ``root``: the repository, which no path may leave through a symbolic link."""
+    files, problems = find_spec_files(paths, root)
     return spec_from_documents(((str(path), *read_document(path)) for path in files), problems)
 
 

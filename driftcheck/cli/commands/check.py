@@ -18,6 +18,7 @@ from driftcheck.model import Report
 def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
     from driftcheck.check import check_paths
     from driftcheck.exitcodes import decide
+    from driftcheck.spec.repository import repository_root
 
     _refuse_shared_outputs(options)
     refuse_runner_files(
@@ -36,6 +37,7 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
             now=ctx.now(),
             base=options.base,
             fail_on=options.fail_on,
+            root=repository_root(ctx.env, Path.cwd()),
         )
     except SpecInvalid as exc:
         explain(exc, ctx)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from driftcheck.cli.context import Context
 from driftcheck.cli.options import ValidateOptions
 from driftcheck.errors import SpecInvalid
@@ -11,9 +13,10 @@ from driftcheck.exitcodes import ExitCode
 def cmd_validate(options: ValidateOptions, ctx: Context) -> ExitCode:
     from driftcheck.reporters.problems import render_problems, summarize
     from driftcheck.spec.load import load_specs
+    from driftcheck.spec.repository import repository_root
 
     try:
-        spec = load_specs(options.paths)
+        spec = load_specs(options.paths, repository_root(ctx.env, Path.cwd()))
     except SpecInvalid as exc:
         ctx.stdout.write(render_problems(exc.problems, options.format))
         return ExitCode.SPEC_INVALID
