@@ -282,3 +282,49 @@ def test_dry_run_prints_the_requests_and_sends_none(
     assert "POST /api/v2/product-analytics/users/mapping/connection" in result.out
     assert '"type": "snowflake"' in result.out
     assert fake.writes == []
+
+
+# ---------------------------------------------------------------- unreadable, deadline
+
+
+def test_an_unreadable_entity_gives_no_plan_and_no_write(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    folder = write_spec([declared(sample_connection()), declared(sample_connection("crm"))])
+    path = _save_plan(folder, fake)
+    fake.fail_always("users", server_error(503))
+    clock = VirtualTime()
+    plan = run_cli(
+        "plan", str(folder), "-o", str(folder.parent / "p2.json"), env=fake.env(), clock=clock
+    )
+    assert plan.code == 4 and "no plan" in plan.err
+    assert not (folder.parent / "p2.json").exists()
+    for target in (path, str(folder)):
+        result = run_cli("apply", target, env=fake.env(), clock=clock)
+        assert result.code == 4, result
+    assert fake.writes == []
+
+
+def test_a_replacement_that_fails_half_way_says_what_took_effect(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    folder = write_spec([declared(sample_connection(), type="snowflake")])
+    fake.fail_writes("users", Fault(204, b"", apply=True), error(400, "type snowflake unknown"))
+    result = run_cli("apply", str(folder), "--allow-replace", env=fake.env())
+    assert result.code == 4, result
+    assert "POST /api/v2/product-analytics/users/mapping/connection failed" in result.out
+    assert "after 1 of 2 requests took effect" in result.out
+    assert fake.connection("users", "user-profiles-connection") is None  # deleted, said so
+    again = run_cli("plan", str(folder), env=fake.env())
+    assert "+ connection user-profiles-connection" in again.out  # the rest: create it
+
+
+def test_the_timeout_is_one_deadline_for_the_whole_apply(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    folder = write_spec([declared(sample_connection()), declared(sample_connection("crm"))])
+    fake.fail_writes("users", rate_limited(reset="50"))
+    clock = VirtualTime()
+    result = run_cli("apply", str(folder), "--timeout", "30", env=fake.env(), clock=clock)
+    assert result.code == 4 and "--timeout deadline" in result.out, result
+    assert [r.method for r in fake.writes] == ["POST"]  # not sent again past the deadline

@@ -3,6 +3,7 @@ against) or ``driftcheck apply PATH...`` (plan and apply in one run)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from driftcheck.cli.commands.plan import make_plan
@@ -13,9 +14,12 @@ from driftcheck.errors import UsageError
 from driftcheck.exitcodes import ExitCode
 
 if TYPE_CHECKING:
+    from driftcheck.check import LiveReader
     from driftcheck.live.sites import Target
+    from driftcheck.model import LiveState
     from driftcheck.plan.operation import Plan
     from driftcheck.plan.run import ApplyReport
+    from driftcheck.retry import Deadline
 
 
 def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
@@ -24,20 +28,26 @@ def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
     from driftcheck.plan.render import render_text
     from driftcheck.plan.results import render_markdown
     from driftcheck.plan.results import render_text as render_results
+    from driftcheck.retry import Deadline
 
+    if options.plan.live.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    # One deadline for the whole apply: the reads, the writes and the verification.
+    deadline = Deadline.after(options.plan.live.timeout, ctx.clock)
+    read = _reader(options, ctx, deadline)
     paths = options.plan.paths
     saved = any(p.endswith(".json") for p in paths)
     target = resolve(options.plan.live, ctx)
     if saved:
         plan = _saved_plan(options, target)
     else:
-        made = make_plan(options.plan, ctx)
+        made = make_plan(options.plan, ctx, read=read)
         if made is None:
             return ExitCode.LIVE_UNREADABLE
         plan = made
         shown = render_markdown_plan(plan) if options.format == "markdown" else render_text(plan)
         ctx.stdout.write(shown + "\n")
-    report = _run(options, ctx, plan, target, pinned=saved)
+    report = _run(options, ctx, plan, target, pinned=saved, read=read, deadline=deadline)
     for message in report.unreadable:
         ctx.stderr.write(f"error: {safe(message)}\n")
     if report.unreadable:
@@ -66,23 +76,37 @@ def _saved_plan(options: ApplyOptions, target: Target) -> Plan:
     return plan
 
 
+def _reader(options: ApplyOptions, ctx: Context, deadline: Deadline) -> LiveReader:
+    """Reads within what is left of the apply's deadline (an exhausted one reads nothing)."""
+
+    def read(entities: tuple[str, ...]) -> LiveState:
+        left = max(deadline.remaining(), 0.001)
+        return live_reader(replace(options.plan.live, timeout=left), ctx)(entities)
+
+    return read
+
+
 def _run(
-    options: ApplyOptions, ctx: Context, plan: Plan, target: Target, *, pinned: bool
+    options: ApplyOptions,
+    ctx: Context,
+    plan: Plan,
+    target: Target,
+    *,
+    pinned: bool,
+    read: LiveReader,
+    deadline: Deadline,
 ) -> ApplyReport:
     from driftcheck.live.credentials import credentials_from_env
     from driftcheck.live.writes import Writer
     from driftcheck.plan.run import refuse_missing_flags, run_apply
-    from driftcheck.retry import Deadline
 
     refuse_missing_flags(
         plan, allow_delete=options.allow_delete, allow_replace=options.allow_replace
     )
-    if options.plan.live.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     writer = Writer(
         target=target,
         credentials=credentials_from_env(ctx.env),
-        deadline=Deadline.after(options.plan.live.timeout, ctx.clock),
+        deadline=deadline,
         sleep=ctx.sleep,
         now=ctx.now,
         log=ctx.log if ctx.debug else None,
@@ -90,7 +114,7 @@ def _run(
     try:
         return run_apply(
             plan,
-            read=live_reader(options.plan.live, ctx),
+            read=read,
             send=writer.send,
             pinned=pinned,
             allow_delete=options.allow_delete,

@@ -15,6 +15,7 @@ from driftcheck.errors import UsageError
 from driftcheck.exitcodes import ExitCode
 
 if TYPE_CHECKING:
+    from driftcheck.check import LiveReader
     from driftcheck.model import DriftItem, LiveState
     from driftcheck.plan.operation import Plan
 
@@ -36,7 +37,7 @@ def cmd_plan(options: PlanOptions, ctx: Context) -> ExitCode:
     return decide_plan(plan)
 
 
-def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
+def make_plan(options: PlanOptions, ctx: Context, *, read: LiveReader | None = None) -> Plan | None:
     """The plan of ``options.paths`` against the live state; None (the errors written)
     when an entity could not be read: a plan from a partial read could delete or
     recreate what it did not see."""
@@ -53,7 +54,7 @@ def make_plan(options: PlanOptions, ctx: Context) -> Plan | None:
         base_spec = load_base_spec(options.base, options.paths, os.getcwd())
     entities = select_entities(spec, options.live.entities)
     target = resolve(options.live, ctx)
-    state = live_reader(options.live, ctx)(entities)
+    state = (read or live_reader(options.live, ctx))(entities)
     if not _readable(state, ctx):
         return None
     report = run_check(spec, state, now=ctx.now())
