@@ -1,4 +1,5 @@
-"""Writing output files safely: a temporary file beside the target, then an atomic rename.
+"""Files, safely: output written to a temporary file beside the target, then an atomic
+rename; input read only from a regular file, within a size bound (``read_regular``).
 
 On Linux the temporary file is unnamed (``O_TMPFILE``) until it is complete and synced, so a
 process killed while writing leaves nothing behind; elsewhere it is a hidden
@@ -157,3 +158,25 @@ def _write_named(directory: Path, target: Path, data: bytes, overwrite: bool) ->
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+class NotRegularFile(OSError):
+    """A device, pipe or socket where a file was expected: it could block or never end."""
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """The bytes of the regular file at ``path``, or None if it holds more than ``limit``.
+
+    A device or a pipe (``/dev/zero``, a FIFO) raises :class:`NotRegularFile` before any
+    read (it is opened without blocking); the read is bounded whatever ``stat`` said.
+    Other failures raise ``OSError`` as usual (``FileNotFoundError``...).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{os.fspath(path)}: not a regular file")
+        if info.st_size > limit:
+            return None
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data

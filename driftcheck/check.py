@@ -16,7 +16,7 @@ from pathlib import Path
 
 from driftcheck import __version__, ignores
 from driftcheck.diff import diff_entity
-from driftcheck.errors import UsageError
+from driftcheck.errors import LiveReadError, UsageError
 from driftcheck.model import (
     BaseInfo,
     DriftItem,
@@ -24,8 +24,10 @@ from driftcheck.model import (
     EntitySpec,
     EntityStatus,
     FailOn,
+    LiveSource,
     LiveState,
     Location,
+    Problem,
     Report,
     Spec,
     has_failing_drift,
@@ -88,7 +90,11 @@ def check_paths(
         from driftcheck.base.load import load_base_spec
 
         base_spec = load_base_spec(base, paths, cwd or os.getcwd())
-    state = read(select_entities(spec, entities))
+    chosen = select_entities(spec, entities)
+    try:
+        state = read(chosen)
+    except LiveReadError as exc:
+        raise LiveReadError(str(exc), entities=chosen) from exc
     report = run_check(spec, state, now=now)
     if base_spec is None:
         return replace(report, fail_on=fail_on or "all")
@@ -153,9 +159,40 @@ def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:
         errors=tuple(errors),
         entities=tuple(statuses),
         site=live.site,
-        generated_at=now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        generated_at=_stamp(now),
         driftcheck_version=__version__,
+        live=LiveSource(read_at=live.read_at, snapshot=live.snapshot),
     )
+
+
+def failed_report(
+    *,
+    now: dt.datetime,
+    site: str,
+    problems: Sequence[Problem] = (),
+    unreadable: Sequence[str] = (),
+    message: str = "",
+) -> Report:
+    """The report of a check that ended before any comparison: invalid spec files
+    (``problems``, status ``invalid``), or a live state that could not be read at all
+    (``unreadable`` entities with ``message``, status ``error``). Machines get a report
+    for every outcome (``check --format json``)."""
+    return Report(
+        items=(),
+        notices=(),
+        errors=tuple(EntityError(entity=name, message=message) for name in unreadable),
+        entities=tuple(
+            EntityStatus(name=name, status="error", connections_checked=0) for name in unreadable
+        ),
+        site=site,
+        generated_at=_stamp(now),
+        driftcheck_version=__version__,
+        problems=tuple(problems),
+    )
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _item_key(item: DriftItem) -> tuple[str, str, str, str, str]:

@@ -53,9 +53,15 @@ class BaseSpecInvalid(DriftcheckError):
 
 
 class LiveReadError(DriftcheckError):
-    """The live state could not be read at all (exit 4), e.g. missing credentials."""
+    """The live state could not be read at all (exit 4), e.g. missing credentials.
+
+    ``entities``: those that were to be read, when known (a JSON report lists them)."""
 
     exit_code = ExitCode.LIVE_UNREADABLE
+
+    def __init__(self, message: str, *, entities: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.entities = entities
 
 
 class OutputError(DriftcheckError):

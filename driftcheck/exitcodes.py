@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     SPEC_INVALID = 3
     LIVE_UNREADABLE = 4
     STALE_PLAN = 5
+    EXPORT_PARTIAL = 6
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -34,6 +35,8 @@ exit codes:
   4    live state could not be read completely (network, auth, API errors);
        apply: an operation failed (the report says what was applied)
   5    apply: the saved plan is stale (Datadog changed since the plan); nothing written
+  6    export: partial; some live connections cannot be written as spec v1 (named in
+       the files and on stderr); the rest was written
   130  interrupted (^C, SIGINT)
   143  terminated (SIGTERM, as when a GitHub job is cancelled)
 """
@@ -45,6 +48,8 @@ def decide(report: Report, *, report_only: bool = False) -> ExitCode:
     ``report_only`` turns drift (2) into 0 and changes nothing else. Which items fail is
     the report's ``fail_on``: with ``--base``, by default only what the change introduces.
     """
+    if report.problems:
+        return ExitCode.SPEC_INVALID
     if report.errors:
         return ExitCode.LIVE_UNREADABLE
     if report.status == "drift":

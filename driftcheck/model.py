@@ -11,6 +11,8 @@ Policy = Literal["fail", "warn", "ignore", "delete"]
 Kind = Literal["missing", "unexpected", "changed"]
 Severity = Literal["error", "warning", "ignored"]
 Status = Literal["in_sync", "drift", "error"]
+#: A report's verdict: an entity's status, or ``invalid`` when the spec files are invalid.
+ReportStatus = Literal["in_sync", "drift", "error", "invalid"]
 #: Where a drift item of a three-way check (``check --base REV``) comes from: see base/.
 Origin = Literal["introduced", "existing", "conflict", "resolved"]
 #: Which items fail a check: every failing item, or (with a base) only what the change brings.
@@ -122,6 +124,27 @@ class LiveState:
     site: str
     read_at: str  # RFC 3339, UTC
     entities: Mapping[str, EntityRead]
+    snapshot: str | None = None  # the snapshot file it was read from; None: the API
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveSource:
+    """Where a report's live state came from: the API, or a snapshot file, and when it was
+    read (for a snapshot: when the snapshot was taken, never the time of the check)."""
+
+    read_at: str  # RFC 3339, UTC
+    snapshot: str | None = None
+
+    @property
+    def kind(self) -> Literal["api", "snapshot"]:
+        return "api" if self.snapshot is None else "snapshot"
+
+    def describe(self) -> str:
+        """'live state from the snapshot live.json, read at 2026-11-29T21:40:58Z' (raw text:
+        each renderer escapes it), or 'live state read at ...' from the API."""
+        if self.snapshot is None:
+            return f"live state read at {self.read_at}"
+        return f"live state from the snapshot {self.snapshot}, read at {self.read_at}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,8 +271,15 @@ class Report:
         """The items that fail the check (see :meth:`DriftItem.fails`)."""
         return tuple(item for item in self.items if item.fails(self.fail_on))
 
+    #: the spec files' problems when they are invalid (status ``invalid``; nothing was read)
+    problems: tuple[Problem, ...] = ()
+    #: where the live state came from; None when nothing was read
+    live: LiveSource | None = None
+
     @property
-    def status(self) -> Status:
+    def status(self) -> ReportStatus:
+        if self.problems:
+            return "invalid"
         if self.errors:
             return "error"
         if self.failing:

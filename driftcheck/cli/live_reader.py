@@ -22,15 +22,37 @@ def live_reader(options: LiveOptions, ctx: Context) -> LiveReader:
     A snapshot is read and checked here, before the caller loads any spec: a file that
     cannot be used (too large, not a snapshot) fails at once, not after the specs.
     """
+    limit = _max_age(options)
     if options.snapshot:
         from driftcheck.live.snapshot import open_snapshot
 
-        return open_snapshot(options.snapshot).state
+        saved = open_snapshot(options.snapshot)
+        if limit is not None and options.max_snapshot_age:
+            saved.refuse_older_than(limit, now=ctx.now(), option=options.max_snapshot_age)
+        return saved.state
 
     def read(entities: tuple[str, ...]) -> LiveState:
         return _read_api(options, ctx, entities)
 
     return read
+
+
+def _max_age(options: LiveOptions) -> int | None:
+    """--max-snapshot-age in seconds; a usage error when it is no duration or no snapshot
+    is read."""
+    from driftcheck.cli.options import duration_seconds
+
+    if options.max_snapshot_age is None:
+        return None
+    seconds = duration_seconds(options.max_snapshot_age)
+    if seconds is None:
+        raise UsageError(
+            f"--max-snapshot-age {options.max_snapshot_age!r} is not a duration: write a "
+            "whole number and a unit, e.g. 24h, 90m, 1h30m or 7d (units s, m, h, d, w)"
+        )
+    if not options.snapshot:
+        raise UsageError("--max-snapshot-age applies to --live-snapshot FILE only")
+    return seconds
 
 
 def _read_api(options: LiveOptions, ctx: Context, entities: tuple[str, ...]) -> LiveState:

@@ -6,6 +6,7 @@ these values and nothing else, so every option a command honours is visible here
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from driftcheck.model import FailOn
@@ -20,6 +21,19 @@ class LiveOptions:
     api_url: str | None = None
     snapshot: str | None = None
     timeout: float = 60.0
+    #: --max-snapshot-age as written (e.g. "24h"); ``duration_seconds`` reads it
+    max_snapshot_age: str | None = None
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"(?:[0-9]+[smhdw])+")
+
+
+def duration_seconds(text: str) -> int | None:
+    """``24h``, ``90m``, ``1h30m``, ``7d`` as seconds; None when ``text`` is no duration."""
+    if not _DURATION.fullmatch(text):
+        return None
+    return sum(int(n) * _UNITS[u] for n, u in re.findall("([0-9]+)([smhdw])", text))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from driftcheck import __version__
+from driftcheck.cli.arguments import add_global_options, add_live_options, live_options
 from driftcheck.cli.commands import (
     cmd_apply,
     cmd_check,
@@ -24,7 +24,6 @@ from driftcheck.cli.options import (
     CheckOptions,
     CommentOptions,
     ExportOptions,
-    LiveOptions,
     PlanOptions,
     SnapshotOptions,
     ValidateOptions,
@@ -53,16 +52,6 @@ def parse(argv: Sequence[str], stream: TextSink) -> Invocation:
     return Invocation(run=args.run, options=args.build(args), debug=args.debug)
 
 
-def _live(args: argparse.Namespace) -> LiveOptions:
-    return LiveOptions(
-        entities=tuple(args.entity),
-        site=args.site,
-        api_url=args.api_url,
-        snapshot=vars(args).get("live_snapshot"),
-        timeout=args.timeout,
-    )
-
-
 def _validate(args: argparse.Namespace) -> ValidateOptions:
     return ValidateOptions(paths=tuple(args.paths), format=args.format)
 
@@ -70,7 +59,7 @@ def _validate(args: argparse.Namespace) -> ValidateOptions:
 def _check(args: argparse.Namespace) -> CheckOptions:
     return CheckOptions(
         paths=tuple(args.paths),
-        live=_live(args),
+        live=live_options(args),
         format=args.format,
         output=args.output,
         report_json=args.report_json,
@@ -83,17 +72,17 @@ def _check(args: argparse.Namespace) -> CheckOptions:
 
 
 def _snapshot(args: argparse.Namespace) -> SnapshotOptions:
-    return SnapshotOptions(paths=tuple(args.paths), live=_live(args), output=args.output)
+    return SnapshotOptions(paths=tuple(args.paths), live=live_options(args), output=args.output)
 
 
 def _export(args: argparse.Namespace) -> ExportOptions:
-    return ExportOptions(live=_live(args), output=args.output, force=args.force)
+    return ExportOptions(live=live_options(args), output=args.output, force=args.force)
 
 
 def _plan(args: argparse.Namespace) -> PlanOptions:
     return PlanOptions(
         paths=tuple(args.paths),
-        live=_live(args),
+        live=live_options(args),
         base=args.base,
         revert_drift=args.revert_drift,
         output=vars(args).get("output"),
@@ -112,7 +101,7 @@ def _apply(args: argparse.Namespace) -> ApplyOptions:
 
 
 def _add_plan_options(parser: argparse.ArgumentParser) -> None:
-    _add_live_options(parser, snapshot=False)
+    add_live_options(parser, snapshot=False)
     parser.add_argument(
         "--base",
         metavar="REV",
@@ -147,39 +136,6 @@ class _Parser(argparse.ArgumentParser):
             self.stream.write(message)
 
 
-def _add_live_options(parser: argparse.ArgumentParser, *, snapshot: bool) -> None:
-    parser.add_argument(
-        "--entity",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only this entity (repeatable); default: every entity declared",
-    )
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--site", help="Datadog site, e.g. datadoghq.eu (default: $DD_SITE or datadoghq.com)"
-    )
-    source.add_argument(
-        "--api-url",
-        metavar="URL",
-        help="API base URL for proxies and tests (default: $DRIFTCHECK_API_URL); "
-        "http:// only to a loopback address",
-    )
-    if snapshot:
-        source.add_argument(
-            "--live-snapshot",
-            metavar="FILE",
-            help="read the live state from a file written by 'driftcheck snapshot'",
-        )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="total deadline for reading the live state, retries included (default: 60)",
-    )
-
-
 def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(
         name,
@@ -188,6 +144,7 @@ def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EPILOG,
     )
+    add_global_options(parser, top=False)
     return parser
 
 
@@ -201,12 +158,7 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.stream = stream
-    parser.add_argument("--version", action="version", version=f"driftcheck {__version__}")
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        help="log requests (keys redacted) and show tracebacks of internal errors",
-    )
+    add_global_options(parser, top=True)
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
@@ -226,14 +178,19 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
 def _add_validate(sub: Any) -> None:
     p = _command(sub, "validate", "validate spec files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per problem, then a count (default); json: a document for tools",
+    )
     p.set_defaults(run=cmd_validate, build=_validate)
 
 
 def _add_check(sub: Any) -> None:
     p = _command(sub, "check", "compare the specs with the live state")
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
-    _add_live_options(p, snapshot=True)
+    add_live_options(p, snapshot=True)
     p.add_argument(
         "--format",
         choices=FORMATS,
@@ -246,7 +203,13 @@ def _add_check(sub: Any) -> None:
         "--report-markdown", metavar="FILE", help="also write the Markdown report to FILE"
     )
     p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colours in the text format: auto (on a terminal, without NO_COLOR and "
+        "--output; the default), always or never",
+    )
     p.add_argument(
         "--base",
         metavar="REV",
@@ -271,15 +234,23 @@ def _add_snapshot(sub: Any) -> None:
         metavar="PATH",
         help="spec files or directories naming the entities (default: users, accounts)",
     )
-    _add_live_options(p, snapshot=False)
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    add_live_options(p, snapshot=False)
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the snapshot file to write"
+    )
     p.set_defaults(run=cmd_snapshot, build=_snapshot)
 
 
 def _add_export(sub: Any) -> None:
     p = _command(sub, "export", "write spec files from the live state")
-    _add_live_options(p, snapshot=True)
-    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    add_live_options(p, snapshot=True, specs=False)
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="folder to write ENTITY.yaml into, one file per entity (created if missing)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(run=cmd_export, build=_export)
 

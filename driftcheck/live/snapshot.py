@@ -11,11 +11,10 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from driftcheck import __version__
-from driftcheck.atomic import write_atomic
+from driftcheck.atomic import NotRegularFile, read_regular, write_atomic
 from driftcheck.errors import LiveReadError
 from driftcheck.live.payload import PayloadError, parse_json, validate_connections
 from driftcheck.model import EntityRead, LiveState
@@ -44,9 +43,14 @@ def render_snapshot(state: LiveState) -> str:
             for name, read in state.entities.items()
         },
     }
-    return (
-        json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False, default=_plain) + "\n"
-    )
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False, default=_plain)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (legal in the API's JSON, not encodable as UTF-8): the whole file
+        # is written with \u escapes instead, which read back as exactly the same strings.
+        text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False, default=_plain)
+    return text + "\n"
 
 
 def _plain(value: Any) -> Any:
@@ -102,7 +106,31 @@ class SavedSnapshot:
                         "-o FILE'"
                     ),
                 )
-        return LiveState(site=self.site, read_at=self.read_at, entities=reads)
+        return LiveState(site=self.site, read_at=self.read_at, entities=reads, snapshot=self.path)
+
+    def refuse_older_than(self, seconds: int, *, now: dt.datetime, option: str) -> None:
+        """Raise :class:`LiveReadError` when the snapshot was taken more than ``seconds``
+        before ``now``; ``option`` is the limit as the user wrote it (``24h``)."""
+        taken = dt.datetime.fromisoformat(self.read_at)
+        if taken.tzinfo is None:
+            taken = taken.replace(tzinfo=dt.UTC)
+        age = int((now - taken).total_seconds())
+        if age > seconds:
+            raise LiveReadError(
+                f"{self.path}: the snapshot was read at {self.read_at}, {_age(age)} ago, "
+                f"longer ago than --max-snapshot-age {option}: take a new one with "
+                f"'driftcheck snapshot -o {self.path}', or allow an older one"
+            )
+
+
+def _age(seconds: int) -> str:
+    """``2d3h``, ``11h19m``, ``5m``, ``40s``: the two largest units."""
+    parts: list[str] = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size or (unit == "s" and not parts):
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts[:2])
 
 
 def open_snapshot(path: str) -> SavedSnapshot:
@@ -115,17 +143,21 @@ def open_snapshot(path: str) -> SavedSnapshot:
 
 
 def _load(path: str) -> dict[str, Any]:
-    file = Path(path)
     try:
-        if file.stat().st_size > MAX_SNAPSHOT_BYTES:
-            raise _invalid(path, f"larger than {MAX_SNAPSHOT_BYTES} bytes")
-        data = file.read_bytes()
+        data = read_regular(path, MAX_SNAPSHOT_BYTES)
     except FileNotFoundError as exc:
         raise LiveReadError(
             f"{path}: snapshot file not found; write one with 'driftcheck snapshot -o {path}'"
         ) from exc
+    except NotRegularFile as exc:
+        raise LiveReadError(
+            f"{path}: not a regular file (a device, pipe or socket): a snapshot is a JSON file "
+            "written by 'driftcheck snapshot -o FILE'"
+        ) from exc
     except OSError as exc:
         raise LiveReadError(f"{path}: cannot read the snapshot: {exc.strerror or exc}") from exc
+    if data is None:
+        raise _invalid(path, f"larger than {MAX_SNAPSHOT_BYTES} bytes")
     try:
         document = parse_json(data, "the file")
     except PayloadError as exc:

@@ -76,6 +76,8 @@ def render(report: Report, options: RenderOptions) -> str:
                 "the JSON report list them all",
             )
         )
+    if report.live is not None and report.live.snapshot is not None:
+        lines.append(f"driftcheck: {terminal(report.live.describe())}")
     lines.append(f"driftcheck: {s.sentence(report)}")
     return "\n".join(lines) + "\n"
 

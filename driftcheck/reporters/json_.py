@@ -18,8 +18,10 @@ from driftcheck.model import (
     DriftItem,
     EntityError,
     EntityStatus,
+    LiveSource,
     Location,
     Notice,
+    Problem,
     Report,
 )
 from driftcheck.reporters.summary import count, jsonable
@@ -79,9 +81,28 @@ def to_document(report: Report) -> dict[str, Any]:
             {"name": e.name, "status": e.status, "connections_checked": e.connections_checked}
             for e in report.entities
         ],
+        "problems": [problem_document(p) for p in report.problems],
+        "live": None
+        if report.live is None
+        else {
+            "source": report.live.kind,
+            "snapshot": report.live.snapshot,
+            "read_at": report.live.read_at,
+        },
         "site": report.site,
         "generated_at": report.generated_at,
         "driftcheck_version": report.driftcheck_version,
+    }
+
+
+def problem_document(problem: Problem) -> dict[str, Any]:
+    """One spec problem as JSON, as ``validate --format json`` and the report write it."""
+    return {
+        "file": problem.location.file,
+        "line": problem.location.line or None,
+        "column": problem.location.column or None,
+        "message": problem.message,
+        "path": problem.path or None,
     }
 
 
@@ -211,6 +232,17 @@ def _from_document(document: Mapping[str, Any]) -> Report:
             )
             for e in document["entities"]
         ),
+        problems=tuple(
+            Problem(
+                location=Location(file=p["file"], line=p["line"] or 0, column=p["column"] or 0),
+                message=p["message"],
+                path=p["path"] or "",
+            )
+            for p in document.get("problems") or ()
+        ),
+        live=None
+        if document.get("live") is None
+        else LiveSource(read_at=document["live"]["read_at"], snapshot=document["live"]["snapshot"]),
         site=document["site"],
         generated_at=document["generated_at"],
         driftcheck_version=document["driftcheck_version"],

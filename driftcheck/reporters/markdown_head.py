@@ -20,6 +20,8 @@ def headline(report: Report, counts: s.Counts) -> str:
 
 
 def _title(report: Report, counts: s.Counts) -> str:
+    if report.status == "invalid":
+        return "🛑 driftcheck: spec files invalid"
     if report.status == "error":
         return "🛑 driftcheck: check incomplete"
     if report.base is not None and report.fail_on == "introduced":
@@ -52,10 +54,15 @@ def _summary_line(report: Report, counts: s.Counts) -> str:
 
 
 def head(report: Report, counts: s.Counts) -> str:
-    meta = [
-        f"Site {md_code(report.site, in_table=False)}",
-        f"read at {md_code(report.generated_at, in_table=False)}",
-    ]
+    live = report.live
+    meta = [f"Site {md_code(report.site, in_table=False)}"]
+    if live is not None and live.snapshot is not None:  # never the time of the check
+        meta = [
+            f"Live state from the snapshot {md_code(live.snapshot, in_table=False)} "
+            f"(site {md_code(report.site, in_table=False)})"
+        ]
+    read_at = live.read_at if live is not None else report.generated_at
+    meta.append(f"read at {md_code(read_at, in_table=False)}")
     if report.base is not None:
         meta.append(
             f"base {md_code(report.base.rev, in_table=False)} "

@@ -26,21 +26,14 @@ def summarize(spec: Spec) -> str:
 def render_problems(problems: Sequence[Problem], fmt: str) -> str:
     """Problems as text lines (``file:line:col: error: ...``) or as a JSON document."""
     if fmt == "json":  # printed in a job log: no legacy workflow command (json_text)
+        from driftcheck.reporters.json_ import problem_document
+
         return (
             json_text(
                 json.dumps(
                     {
                         "valid": not problems,
-                        "problems": [
-                            {
-                                "file": p.location.file,
-                                "line": p.location.line or None,
-                                "column": p.location.column or None,
-                                "message": p.message,
-                                "path": p.path or None,
-                            }
-                            for p in problems
-                        ],
+                        "problems": [problem_document(p) for p in problems],
                     },
                     indent=2,
                     ensure_ascii=False,

@@ -84,6 +84,12 @@ def sentence(report: Report, counts: Counts | None = None) -> str:
     c = counts or count(report)
     connections = plural(c.connections_checked, "connection") + " checked"
     notices = f"; {plural(c.notices, 'notice')}" if c.notices else ""
+    if report.status == "invalid":
+        files = len({p.location.file for p in report.problems})
+        return (
+            f"INVALID: {plural(len(report.problems), 'problem')} in "
+            f"{plural(files, 'spec file')}; nothing was checked"
+        )
     if report.status == "error":
         total = c.entities_checked + c.entities_unreadable
         text = (

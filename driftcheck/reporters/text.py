@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
 
 _STYLE = {"error": "31", "warning": "33", "ignored": "2", "ok": "32", "bold": "1", "alarm": "1;31"}
-_VERDICT_STYLE = {"error": "alarm", "drift": "alarm", "in_sync": "ok"}
+_VERDICT_STYLE = {"error": "alarm", "drift": "alarm", "in_sync": "ok", "invalid": "alarm"}
 _ENTITY_STATE = {"in_sync": "in sync", "drift": "drift", "error": "could not be read"}
 
 
@@ -40,6 +40,8 @@ def render(report: Report, options: RenderOptions) -> str:
     errors = {e.entity: e.message for e in report.errors}
     hints = s.Hints(report)
     lines: list[str] = []
+    if report.live is not None and report.live.snapshot is not None:
+        lines += [terminal(report.live.describe()[0].upper() + report.live.describe()[1:]), ""]
     for name, items in s.by_entity(report):
         lines += _entity(
             name, items, statuses.get(name), errors.get(name), paint=paint, hints=hints

@@ -5,11 +5,11 @@ it was found in. Every refusal is a Problem at a precise place, never an excepti
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from driftcheck.atomic import NotRegularFile, read_regular
 from driftcheck.model import Problem
 from driftcheck.spec import marked_yaml
 from driftcheck.spec.repository import leaves_repository
@@ -147,15 +147,13 @@ def _read_bytes(path: Path) -> bytes | str:
     A spec symlinked to a device or a pipe (``/dev/zero``, a FIFO) is refused before any
     read: it could block for ever or never end. The read is bounded whatever stat said.
     """
-    too_large = f"file is larger than {MAX_FILE_BYTES >> 20} MiB; split the spec over several files"
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "not a regular file (a device, pipe or socket): a spec is a text file"
-        if os.fstat(fd).st_size > MAX_FILE_BYTES:
-            return too_large
-        data = handle.read(MAX_FILE_BYTES + 1)
-    return too_large if len(data) > MAX_FILE_BYTES else data
+    try:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFile:
+        return "not a regular file (a device, pipe or socket): a spec is a text file"
+    if data is None:
+        return f"file is larger than {MAX_FILE_BYTES >> 20} MiB; split the spec over several files"
+    return data
 
 
 def _offset_mark(data: bytes, offset: int) -> marked_yaml.Mark:

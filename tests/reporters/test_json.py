@@ -54,6 +54,8 @@ def test_top_level_keys_in_a_stable_order_indent_2_utf8() -> None:
         "notices",
         "errors",
         "entities",
+        "problems",
+        "live",
         "site",
         "generated_at",
         "driftcheck_version",

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from driftcheck.cli.context import Context, safe
-from driftcheck.cli.live_reader import live_reader
+from driftcheck.cli.live_reader import live_reader, resolve
 from driftcheck.cli.options import CheckOptions
 from driftcheck.cli.outputs import refuse_runner_files
 from driftcheck.cli.spec_loading import explain
-from driftcheck.errors import SpecInvalid, UsageError
+from driftcheck.errors import DriftcheckError, LiveReadError, SpecInvalid, UsageError
 from driftcheck.exitcodes import ExitCode
-from driftcheck.model import Report
+from driftcheck.model import Problem, Report
 
 
 def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
@@ -29,22 +29,85 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
         ],
         ctx.env,
     )
+    fmt = options.format or ("github" if ctx.env.get("GITHUB_ACTIONS") == "true" else "text")
+    now = ctx.now()
     try:
         report = check_paths(
             options.paths,
             entities=options.live.entities,
             read=live_reader(options.live, ctx),
-            now=ctx.now(),
+            now=now,
             base=options.base,
             fail_on=options.fail_on,
             root=repository_root(ctx.env, Path.cwd()),
         )
     except SpecInvalid as exc:
         explain(exc, ctx)
+        _emit_json_only(options, ctx, fmt, _failed(options, ctx, problems=exc.problems))
         raise
-    fmt = options.format or ("github" if ctx.env.get("GITHUB_ACTIONS") == "true" else "text")
+    except LiveReadError as exc:
+        failed = _failed(options, ctx, unreadable=exc.entities, message=str(exc))
+        _emit_json_only(options, ctx, fmt, failed)
+        raise
     _emit_reports(options, ctx, report, fmt)
     return decide(report, report_only=options.report_only)
+
+
+def _failed(
+    options: CheckOptions,
+    ctx: Context,
+    *,
+    problems: tuple[Problem, ...] = (),
+    unreadable: tuple[str, ...] = (),
+    message: str = "",
+) -> Report:
+    """The report of a check that ended early: invalid specs, or an unreadable live state
+    (whose entities are those it was reading, else those the specs declare)."""
+    from driftcheck.check import DEFAULT_ENTITIES, failed_report
+
+    if message and not unreadable:
+        unreadable = options.live.entities or _declared(options) or DEFAULT_ENTITIES
+    return failed_report(
+        now=ctx.now(),
+        site=_site(options, ctx),
+        problems=problems,
+        unreadable=unreadable,
+        message=message,
+    )
+
+
+def _declared(options: CheckOptions) -> tuple[str, ...]:
+    from driftcheck.spec.load import load_specs
+
+    try:
+        return tuple(load_specs(options.paths).entities)
+    except DriftcheckError:
+        return ()
+
+
+def _site(options: CheckOptions, ctx: Context) -> str:
+    """What the report names as the source: the snapshot file, else the site to read."""
+    if options.live.snapshot:
+        return options.live.snapshot
+    try:
+        return resolve(options.live, ctx).site
+    except DriftcheckError:
+        return options.live.site or options.live.api_url or ""
+
+
+def _emit_json_only(options: CheckOptions, ctx: Context, fmt: str, report: Report) -> None:
+    """A run that ended early still gives machines their JSON report: on stdout (or
+    --output) with --format json, and in --report-json. People got the message on stderr."""
+    from driftcheck.atomic import write_atomic
+    from driftcheck.reporters import render
+
+    if options.report_json:
+        write_atomic(options.report_json, render(report, "json"))
+    if fmt == "json":
+        if options.output:
+            write_atomic(options.output, render(report, "json"))
+        else:
+            ctx.stdout.write(render(report, "json"))
 
 
 def _refuse_shared_outputs(options: CheckOptions) -> None:
