@@ -5,6 +5,7 @@ Every reporter and every message that shows such a value goes through one of the
 
 from __future__ import annotations
 
+import hashlib
 import re
 import urllib.parse
 
@@ -58,6 +59,23 @@ def json_text(text: str) -> str:
     """JSON text whose strings hold no legacy workflow command, the data unchanged: ``[`` after
     ``##`` is written ``\\u005b`` (``##`` can only occur inside a JSON string)."""
     return text.replace(_LEGACY, "##\\u005b") if _LEGACY in text else text
+
+
+#: Ids longer than this are cut in text and annotations (a hostile id may be megabytes).
+ID_LIMIT = 200
+
+
+def terminal_id(text: str, limit: int = ID_LIMIT) -> str:
+    """An id (entity, connection, field, attribute path) for text and annotations: escaped
+    like :func:`terminal` and cut at ``limit``. When escaping or cutting changed it, a short
+    hash of the id itself follows (``[id 1a2b3c4d]``), so that two different ids never look
+    the same (``a\\e`` typed as such, and ``a`` followed by ESC)."""
+    shown = terminal(text)
+    if shown == text and len(text) <= limit:
+        return shown
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    cut = shown if len(shown) <= limit else shown[: limit - 1] + "…"
+    return f"{cut} [id {digest}]"
 
 
 def without_invisible(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from driftcheck.escape import terminal, workflow_data, workflow_property
+from driftcheck.escape import terminal, terminal_id, workflow_data, workflow_property
 from driftcheck.model import DriftItem, Location, Report
 from driftcheck.reporters import summary as s
 from driftcheck.wording import plural
@@ -32,7 +32,8 @@ def render(report: Report, options: RenderOptions) -> str:
             "error",
             None,
             "driftcheck: entity could not be read",
-            f"{terminal(e.entity)}: could not be read, its drift is unknown: {terminal(e.message)}",
+            f"{terminal_id(e.entity)}: could not be read, its drift is unknown: "
+            f"{terminal(e.message)}",
         )
         for e in report.errors[:MAX_ANNOTATIONS]
     ]
@@ -83,9 +84,9 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def _item(item: DriftItem, hint: str | None) -> str:
-    where = f"{terminal(item.entity)}/{terminal(item.connection)}"
-    title = f"driftcheck: {s.subject(item)} {_TITLE[item.kind]}"
-    lines = [f"{where}: {terminal(s.subject(item))}: {s.WORDING[item.kind]}"]
+    where = f"{terminal_id(item.entity)}/{terminal_id(item.connection)}"
+    title = f"driftcheck: {terminal_id(s.subject(item))} {_TITLE[item.kind]}"
+    lines = [f"{where}: {terminal_id(s.subject(item))}: {s.WORDING[item.kind]}"]
     if item.kind == "changed":
         spec, live = s.show_pair(item.expected, item.actual)
         lines += [f"spec: {terminal(spec)}", f"datadog: {terminal(live)}"]

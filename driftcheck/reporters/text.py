@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from driftcheck.escape import terminal
+from driftcheck.escape import terminal, terminal_id
 from driftcheck.model import DriftItem, EntityStatus, Report
 from driftcheck.reporters import summary as s
 from driftcheck.wording import plural
@@ -66,7 +66,7 @@ def _entity(
     paint: _Paint,
     hints: s.Hints,
 ) -> list[str]:
-    title = paint(terminal(name), "bold")
+    title = paint(terminal_id(name), "bold")
     if error is not None:
         return [f"{title}: {paint('NOT CHECKED', 'alarm')}: could not be read: {terminal(error)}"]
     state = _ENTITY_STATE[status.status] if status else "drift"
@@ -76,7 +76,7 @@ def _entity(
         if len(group) == 1 and _whole_connection(group[0]):
             lines += _item(group[0], paint, hints, indent=2)  # the item is the header
             continue
-        lines.append(f"  connection {terminal(connection)}")
+        lines.append(f"  connection {terminal_id(connection)}")
         for item in group:
             lines += _item(item, paint, hints, indent=4)
     return lines
@@ -89,7 +89,9 @@ def _whole_connection(item: DriftItem) -> bool:
 def _item(item: DriftItem, paint: _Paint, hints: s.Hints, *, indent: int) -> list[str]:
     symbol = paint(s.SYMBOL[item.kind], item.severity)
     tag = paint(f"[{item.severity}]", item.severity)
-    lines = [f"{' ' * indent}{symbol} {terminal(s.subject(item))}: {s.WORDING[item.kind]}  {tag}"]
+    lines = [
+        f"{' ' * indent}{symbol} {terminal_id(s.subject(item))}: {s.WORDING[item.kind]}  {tag}"
+    ]
     pad = " " * (indent + 4)
     lines += _values(item, pad)
     hint = hints.get(item)
