@@ -141,8 +141,12 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
     )
     render_options = RenderOptions(color=color, link_base=_link_base(ctx.env))
 
+    done: dict[str, str] = {}  # the Markdown report and the job summary are rendered once
+
     def rendered(form: str) -> str:  # masked: live data or a spec may hold a key's value
-        return ctx.mask(render(report, form, render_options))
+        if form not in done:
+            done[form] = ctx.mask(render(report, form, render_options))
+        return done[form]
 
     if options.report_json:
         write_atomic(options.report_json, rendered("json"))
