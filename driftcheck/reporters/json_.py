@@ -24,6 +24,7 @@ from driftcheck.model import (
     Problem,
     Report,
 )
+from driftcheck.reporters import json_text
 from driftcheck.reporters.summary import count, jsonable
 from driftcheck.wording import clip
 
@@ -37,7 +38,7 @@ ORIGINS = ("introduced", "conflict", "existing", "resolved")
 def render(report: Report, options: RenderOptions) -> str:
     """The report as a JSON document (``options`` change nothing in JSON)."""
     document = to_document(report)
-    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    text = json_text.dumps(document)  # json.dumps(indent=2, ensure_ascii=False), faster
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in some value: \u-escape everything instead
