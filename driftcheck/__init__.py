@@ -11,7 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Report", "__version__", "lazy_exports", "load_specs", "run_check"]
+__all__ = ["Report", "__version__", "keep_until_exit", "lazy_exports", "load_specs", "run_check"]
+
+#: What :func:`keep_until_exit` keeps; None (the default, and in tests): nothing is kept.
+kept: list[object] | None = None
+
+
+def keep_until_exit(*objects: object) -> None:
+    """Let ``objects`` live until the process ends, when the console script ends it with
+    ``os._exit``: freeing a large check's millions of small objects one by one, just before
+    the process ends anyway, is wasted time. Does nothing unless the console script turned
+    it on (``main()`` called in-process keeps nothing)."""
+    if kept is not None:
+        kept.extend(objects)
+
 
 if TYPE_CHECKING:
     from driftcheck.check import run_check

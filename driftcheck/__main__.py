@@ -1,3 +1,3 @@
-from driftcheck.cli import main
+from driftcheck.cli import console
 
-raise SystemExit(main())
+console()

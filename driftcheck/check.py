@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from driftcheck import __version__, ignores
+from driftcheck import __version__, ignores, keep_until_exit
 from driftcheck.diff import diff_entity
 from driftcheck.errors import LiveReadError, UsageError
 from driftcheck.model import (
@@ -96,6 +96,7 @@ def check_paths(
     except LiveReadError as exc:
         raise LiveReadError(str(exc), entities=chosen) from exc
     report = run_check(spec, state, now=now)
+    keep_until_exit(spec, state, report, base_spec)  # the console script ends without freeing
     if base_spec is None:
         return replace(report, fail_on=fail_on or "all")
     base_report = run_check(base_spec.spec, state, now=now)

@@ -25,7 +25,21 @@ from driftcheck.exitcodes import ExitCode
 from driftcheck.redact import RedactingStream, secrets_from_env
 from driftcheck.reporters import FORMATS
 
-__all__ = ["FORMATS", "main"]
+__all__ = ["FORMATS", "console", "main"]
+
+
+def console() -> None:
+    """The ``driftcheck`` console script (and ``python -m driftcheck``): :func:`main`, then
+    the process ends at once with its exit code, its streams flushed. Nothing is torn down:
+    what the command built is kept (``keep_until_exit``) and never freed piece by piece."""
+    import driftcheck
+
+    driftcheck.kept = []
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
 
 
 def main(

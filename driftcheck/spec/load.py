@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from driftcheck import keep_until_exit
 from driftcheck.errors import SpecInvalid
 from driftcheck.model import (
     ConnectionSpec,
@@ -79,6 +80,7 @@ def spec_from_documents(
         )
     if problems:
         raise SpecInvalid(tuple(sorted(set(problems), key=_sort_key)))
+    keep_until_exit(documents)  # the console script ends without freeing them
     return build_spec(documents)
 
 

@@ -224,3 +224,28 @@ def test_main_takes_an_injected_sleep_and_clock(fake_datadog: FakeDatadog, tmp_p
     assert code == 0, out.getvalue()
     assert clock.sleeps == [30.0]
     assert json.loads(out.getvalue())["status"] == "in_sync"
+
+
+def test_the_console_script_ends_with_every_output_written_and_main_s_code() -> None:
+    # It ends with os._exit (nothing torn down): the streams must be flushed before.
+    import subprocess
+    import sys
+
+    argv = ["check", str(SPECS), "--live-snapshot", str(SNAPSHOT), "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "driftcheck", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    code, report = json_report("check", str(SPECS), "--live-snapshot", str(SNAPSHOT))
+    assert done.returncode == code == 2
+    assert json.loads(done.stdout)["drift"] == report["drift"]
+
+
+def test_a_check_run_in_process_keeps_nothing_alive() -> None:
+    import driftcheck
+
+    run("check", str(SPECS), "--live-snapshot", str(SNAPSHOT))
+    assert driftcheck.kept is None
