@@ -24,7 +24,7 @@ from driftcheck.model import (
     Problem,
     Report,
 )
-from driftcheck.reporters import json_text
+from driftcheck.reporters import indented_json
 from driftcheck.reporters.summary import count, jsonable
 from driftcheck.wording import clip
 
@@ -38,7 +38,7 @@ ORIGINS = ("introduced", "conflict", "existing", "resolved")
 def render(report: Report, options: RenderOptions) -> str:
     """The report as a JSON document (``options`` change nothing in JSON)."""
     document = to_document(report)
-    text = json_text.dumps(document)  # json.dumps(indent=2, ensure_ascii=False), faster
+    text = indented_json.dumps(document)  # json.dumps(indent=2, ensure_ascii=False), faster
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in some value: \u-escape everything instead

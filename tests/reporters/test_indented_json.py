@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from driftcheck.reporters.json_text import dumps
+from driftcheck.reporters.indented_json import dumps
 
 SCALARS = (
     st.none()
