@@ -15,3 +15,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def clip(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, the last one an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def seconds(value: float) -> str:
+    """A duration for a message: ``0.3 s``, ``12.0 s``; a huge one (a server may ask to wait
+    ``1e308`` seconds) in three significant digits, ``1e+308 s``, never 309 of them."""
+    return f"{value:.1f} s" if value < 100_000 else f"{value:.3g} s"

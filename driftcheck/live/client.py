@@ -38,6 +38,7 @@ from driftcheck.live.sites import Target, resolve_target
 from driftcheck.model import EntityRead, LiveState
 from driftcheck.redact import MASK, redact, redact_bytes, redact_data
 from driftcheck.retry import MAX_ATTEMPTS, Deadline, RateGate, backoff, server_hint
+from driftcheck.wording import seconds
 
 __all__ = ["Credentials", "Target", "credentials_from_env", "read_live", "resolve_target"]
 
@@ -234,11 +235,11 @@ class _Reader:
             raise GiveUp(
                 answer,
                 attempt,
-                f"the next retry (in {wait:.1f} s) would pass the "
+                f"the next retry (in {seconds(wait)}) would pass the "
                 f"--timeout deadline of {self.timeout:g} s",
             )
         self.log(
-            f"{entity}: {answer.summary()}; retrying in {wait:.1f} s "
+            f"{entity}: {answer.summary()}; retrying in {seconds(wait)} "
             f"(attempt {attempt + 1} of {MAX_ATTEMPTS})"
         )
         if answer.status != 429:

@@ -471,3 +471,19 @@ def test_a_body_still_arriving_at_the_deadline_is_abandoned() -> None:
     message = read_with(TrickleSession(), clock).entities["users"].error or ""
     assert "no complete answer by the --timeout deadline of 60 s" in message
     assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_an_absurd_retry_after_is_shown_sanely(fake: FakeDatadog, status: int) -> None:
+    fault = (
+        rate_limited(None, retry_after="1e308")
+        if status == 429
+        else server_error(503, retry_after="1e308")
+    )
+    fake.fail_always("users", fault)
+    clock = VirtualTime()
+    message = read(fake, clock=clock, timeout=60).entities["users"].error or ""
+    assert clock.sleeps == []  # never waited for it
+    assert len(message) < 600, message
+    assert "0000000000" not in message
+    assert f"HTTP {status}" in message
