@@ -64,6 +64,7 @@ def _check(args: argparse.Namespace) -> CheckOptions:
         output=args.output,
         report_json=args.report_json,
         report_markdown=args.report_markdown,
+        report_sarif=args.report_sarif,
         report_only=args.report_only,
         color=args.color,
         base=args.base,
@@ -198,10 +199,8 @@ def _add_check(sub: Any) -> None:
         help="stdout format (default: text; github when GITHUB_ACTIONS=true)",
     )
     p.add_argument("--output", metavar="FILE", help="write the --format output to FILE instead")
-    p.add_argument("--report-json", metavar="FILE", help="also write the JSON report to FILE")
-    p.add_argument(
-        "--report-markdown", metavar="FILE", help="also write the Markdown report to FILE"
-    )
+    for fmt, what in (("json", "JSON report"), ("markdown", "Markdown report"), ("sarif", "SARIF")):
+        p.add_argument(f"--report-{fmt}", metavar="FILE", help=f"also write the {what} to FILE")
     p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
     p.add_argument(
         "--color",

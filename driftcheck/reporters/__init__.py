@@ -31,13 +31,21 @@ class RenderOptions:
     color: bool = False
     link_base: str | None = None
     markdown_budget: int = MARKDOWN_BUDGET
+    #: absolute path that SARIF URIs are relative to (``spec.repository.repository_root``)
+    repository_root: str | None = None
 
 
 Renderer = Callable[[Report, RenderOptions], str]
 
 #: Every report format and the module of ``driftcheck.reporters`` that renders it. The one
 #: list of formats: the CLI's ``--format`` choices are its keys. Modules load on first use.
-_MODULES = {"text": "text", "json": "json_", "markdown": "markdown", "github": "github"}
+_MODULES = {
+    "text": "text",
+    "json": "json_",
+    "markdown": "markdown",
+    "github": "github",
+    "sarif": "sarif",
+}
 FORMATS: tuple[str, ...] = tuple(_MODULES)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,3 +36,15 @@ def leaves_repository(raw: str, root: Path) -> bool:
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or path.is_relative_to(root)
+
+
+def relative_uri(path: str, root: str | None, cwd: str) -> str:
+    """``path`` (as given, relative to ``cwd``) relative to ``root`` with ``/`` (for SARIF
+    URIs); absolute when it lies outside the root; as given when no root is known."""
+    if root is None:
+        return path.replace(os.sep, "/").removeprefix("./")
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    relative = os.path.relpath(absolute, root)
+    if relative.startswith(".."):
+        return absolute.replace(os.sep, "/")
+    return relative.replace(os.sep, "/")

@@ -180,3 +180,25 @@ def test_outside_a_git_work_tree_is_a_usage_error(
     code, _, err = check("--base", "main")
     assert code == 1
     assert "needs the spec files in a git work tree" in err
+
+
+def test_report_sarif_is_written_with_baseline_states(repo: Path) -> None:
+    result = run_cli(
+        "check",
+        "specs",
+        "--live-snapshot",
+        "live.json",
+        "--base",
+        "main",
+        "--report-sarif",
+        "out.sarif",
+        env={"GITHUB_WORKSPACE": str(repo)},
+    )
+    assert result.code == 2
+    log = json.loads((repo / "out.sarif").read_text("utf-8"))
+    results = log["runs"][0]["results"]
+    states = {r["properties"]["origin"]: r["baselineState"] for r in results}
+    assert states == {"conflict": "new", "introduced": "new", "existing": "unchanged"}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"specs/users.yaml"}
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.as_uri() + "/"

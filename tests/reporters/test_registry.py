@@ -11,16 +11,22 @@ from driftcheck.model import EntityError, EntityStatus, Location, Notice
 from driftcheck.reporters import FORMATS, RenderOptions, render
 from driftcheck.reporters.summary import sentence
 
-SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "github": "github.txt"}
+SUFFIX = {
+    "text": "txt",
+    "json": "json",
+    "markdown": "md",
+    "github": "github.txt",
+    "sarif": "sarif",
+}
 
 
 def test_registry_supplies_every_cli_format() -> None:
-    assert FORMATS == ("text", "json", "markdown", "github")
+    assert FORMATS == ("text", "json", "markdown", "github", "sarif")
     assert cli.FORMATS is FORMATS
 
 
 def test_unknown_format_is_a_usage_error_naming_the_formats() -> None:
-    with pytest.raises(UsageError, match="formats: text, json, markdown, github"):
+    with pytest.raises(UsageError, match="formats: text, json, markdown, github, sarif"):
         render(representative(), "yaml", RenderOptions())
 
 

@@ -26,6 +26,7 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
             ("--output", options.output),
             ("--report-json", options.report_json),
             ("--report-markdown", options.report_markdown),
+            ("--report-sarif", options.report_sarif),
         ],
         ctx.env,
     )
@@ -117,6 +118,7 @@ def _refuse_shared_outputs(options: CheckOptions) -> None:
         ("--output", options.output),
         ("--report-json", options.report_json),
         ("--report-markdown", options.report_markdown),
+        ("--report-sarif", options.report_sarif),
     ):
         if not value:
             continue
@@ -139,7 +141,12 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         and "NO_COLOR" not in ctx.env
         and ctx.stdout.isatty()
     )
-    render_options = RenderOptions(color=color, link_base=_link_base(ctx.env))
+    root = None
+    if fmt == "sarif" or options.report_sarif:
+        from driftcheck.spec.repository import repository_root
+
+        root = str(repository_root(ctx.env, Path.cwd()))
+    render_options = RenderOptions(color=color, link_base=_link_base(ctx.env), repository_root=root)
 
     done: dict[str, str] = {}  # the Markdown report and the job summary are rendered once
 
@@ -152,6 +159,8 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         write_atomic(options.report_json, rendered("json"))
     if options.report_markdown:
         write_atomic(options.report_markdown, rendered("markdown"))
+    if options.report_sarif:
+        write_atomic(options.report_sarif, rendered("sarif"))
     output = rendered(fmt)
     if options.output:
         write_atomic(options.output, output)
