@@ -40,6 +40,7 @@ def duration_seconds(text: str) -> int | None:
 class ValidateOptions:
     paths: tuple[str, ...]
     format: str = "text"
+    find_specs: bool = False  # in folders, only YAML files that are driftcheck specs
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -53,7 +53,13 @@ def parse(argv: Sequence[str], stream: TextSink) -> Invocation:
 
 
 def _validate(args: argparse.Namespace) -> ValidateOptions:
-    return ValidateOptions(paths=tuple(args.paths), format=args.format)
+    if not args.paths and not args.find_specs:
+        raise UsageError(
+            "validate needs a PATH (or --find-specs to search the current folder)\n"
+            "Run 'driftcheck validate --help' for usage."
+        )
+    paths = tuple(args.paths or ["."])
+    return ValidateOptions(paths=paths, format=args.format, find_specs=args.find_specs)
 
 
 def _check(args: argparse.Namespace) -> CheckOptions:
@@ -178,7 +184,13 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
 
 def _add_validate(sub: Any) -> None:
     p = _command(sub, "validate", "validate spec files")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="spec files or directories")
+    p.add_argument(
+        "--find-specs",
+        action="store_true",
+        help="in directories (default: the current one), validate only the YAML files that "
+        "are driftcheck specs: top-level 'version' and 'entities' keys (for pre-commit)",
+    )
     p.add_argument(
         "--format",
         choices=("text", "json"),

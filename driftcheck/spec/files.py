@@ -5,6 +5,7 @@ it was found in. Every refusal is a Problem at a precise place, never an excepti
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,35 @@ SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+#: Folders never searched when specs are recognised by content (besides hidden ones).
+NOT_SPEC_FOLDERS = frozenset({"node_modules"})
+_TOP_LEVEL_KEY = re.compile(rb"""^["']?(version|entities)["']?[ \t]*:""", re.MULTILINE)
+
+
+def looks_like_spec(path: Path) -> bool:
+    """Whether a YAML file is a driftcheck spec by its content: it has both a top-level
+    ``version`` and a top-level ``entities`` key (a workflow, a compose file or mkdocs.yml
+    has not). Read as bytes, so a file that is not valid YAML is still recognised."""
+    try:
+        data = _read_bytes(path)
+    except OSError:
+        return False
+    if isinstance(data, str):
+        return False
+    keys = {m.group(1) for m in _TOP_LEVEL_KEY.finditer(data.removeprefix(b"\xef\xbb\xbf"))}
+    return keys == {b"version", b"entities"}
+
+
 def find_spec_files(
-    paths: Sequence[str], root: Path | None = None
+    paths: Sequence[str], root: Path | None = None, *, by_content: bool = False
 ) -> tuple[list[Path], list[Problem]]:
     """Spec files named by ``paths``: files as given, directories searched recursively for
     ``*.yaml``/``*.yml`` (hidden folders skipped, symlinked folders not followed), sorted.
 
     With ``root`` (the repository, :func:`~driftcheck.spec.repository.repository_root`), a
-    path that is or lies under a symbolic link leading out of it is refused unread."""
+    path that is or lies under a symbolic link leading out of it is refused unread.
+    ``by_content``: in directories, only the files that :func:`looks_like_spec` (a symbolic
+    link leaving the directory is skipped unread; node_modules is not searched)."""
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -40,21 +62,9 @@ def find_spec_files(
                 )
             )
         elif path.is_dir():
-            inside = sorted(_walk(path))
-            if not inside:
-                problems.append(
-                    file_problem(raw, "directory holds no spec files (*.yaml or *.yml)")
-                )
-            outside = [p for p in inside if _leaves(path, p)]
-            problems.extend(
-                file_problem(
-                    str(p),
-                    f"symbolic link to a file outside {raw}: refused (a spec "
-                    "folder must not make driftcheck read other files)",
-                )
-                for p in outside
-            )
-            found.extend(p for p in inside if p not in outside)
+            inside, refused = _in_directory(raw, by_content)
+            found.extend(inside)
+            problems.extend(refused)
         elif path.is_file():
             found.append(path)
         elif path.exists():
@@ -65,9 +75,41 @@ def find_spec_files(
     return unique, problems
 
 
-def _walk(root: Path) -> Iterable[Path]:
+def _in_directory(raw: str, by_content: bool) -> tuple[list[Path], list[Problem]]:
+    """The spec files of directory ``raw``, and the problems of finding them."""
+    path = Path(raw)
+    if by_content:
+        specs = [
+            p
+            for p in sorted(_walk(path, NOT_SPEC_FOLDERS))
+            if not _leaves(path, p) and looks_like_spec(p)
+        ]
+        if specs:
+            return specs, []
+        message = (
+            "directory holds no driftcheck spec (a *.yaml or *.yml file with top-level "
+            "'version' and 'entities' keys)"
+        )
+        return [], [file_problem(raw, message)]
+    inside = sorted(_walk(path))
+    problems = (
+        [] if inside else [file_problem(raw, "directory holds no spec files (*.yaml or *.yml)")]
+    )
+    outside = [p for p in inside if _leaves(path, p)]
+    problems.extend(
+        file_problem(
+            str(p),
+            f"symbolic link to a file outside {raw}: refused (a spec "
+            "folder must not make driftcheck read other files)",
+        )
+        for p in outside
+    )
+    return [p for p in inside if p not in outside], problems
+
+
+def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterable[Path]:
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in skip]
         for name in files:
             if name.endswith(SPEC_SUFFIXES) and not name.startswith("."):
                 yield Path(folder) / name

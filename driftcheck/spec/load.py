@@ -42,10 +42,12 @@ def schema_problems(name: str, document: Any) -> list[Problem]:
     return found
 
 
-def load_specs(paths: Sequence[str], root: Path | None = None) -> Spec:
+def load_specs(paths: Sequence[str], root: Path | None = None, *, by_content: bool = False) -> Spec:
     """Find, load and validate the spec files; the Spec of all of them, or SpecInvalid.
-    ``root``: the repository, which no path may leave through a symbolic link."""
-    files, problems = find_spec_files(paths, root)
+    ``root``: the repository, which no path may leave through a symbolic link.
+    ``by_content``: directories yield only the YAML files that look like specs (see
+    :func:`driftcheck.spec.files.looks_like_spec`)."""
+    files, problems = find_spec_files(paths, root, by_content=by_content)
     return spec_from_documents(((str(path), *read_document(path)) for path in files), problems)
 
 

@@ -278,7 +278,44 @@ def test_anchors_aliases_and_merge_keys_work(tmp_path: Path) -> None:
 def test_no_arguments_is_a_usage_error_exit_1() -> None:
     code, _, err = run("validate")
     assert code == 1
-    assert "error: the following arguments are required: PATH" in err
+    assert "error: validate needs a PATH (or --find-specs to search the current folder)" in err
+
+
+SPEC_TEXT = "version: 1\nentities:\n  users:\n    connections: []\n"
+
+
+def test_find_specs_validates_only_the_yaml_files_that_are_specs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "datadog").mkdir()
+    (tmp_path / "datadog" / "users.yaml").write_text(SPEC_TEXT, encoding="utf-8")
+    (tmp_path / "compose.yaml").write_text("services:\n  web: {image: x}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nx: !!python/name:a.b\n", "utf-8")
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "spec.yaml").write_text("version: 1\nentities: 3\n", "utf-8")
+    (tmp_path / "values.yaml").write_text("version: 2\nimage: x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("validate", "--find-specs").code == 0
+    assert run("validate", "--find-specs", ".").code == 0
+    # Without it, a folder's every YAML file is a spec: compose.yaml is an error.
+    assert "compose.yaml:1:1: error" in run("validate", ".").out
+
+
+def test_find_specs_still_recognises_and_reports_a_broken_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.yaml").write_text(SPEC_TEXT + "    oops: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("validate", "--find-specs")
+    assert code == 3 and out.startswith("a.yaml:6:1: error: YAML syntax error")
+
+
+def test_find_specs_with_no_spec_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "compose.yaml").write_text("services: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("validate", "--find-specs")
+    assert code == 3
+    assert "holds no driftcheck spec" in out
 
 
 def test_unknown_command_is_exit_1_not_2() -> None:

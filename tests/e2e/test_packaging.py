@@ -105,3 +105,65 @@ def test_installed_wheel_validates_from_another_directory(wheel: Path, tmp_path:
     )
     schema = json.loads((ROOT / "schemas" / "driftcheck-spec.schema.json").read_text("utf-8"))
     assert probe.stdout.strip() == schema["$id"]
+
+
+LOCKS = ("action.txt", "build.txt")
+
+
+def locked(name: str) -> dict[str, tuple[str, list[str]]]:
+    """requirements/NAME as {package: (version, hashes)}."""
+    from packaging.utils import canonicalize_name
+
+    text = (ROOT / "requirements" / name).read_text(encoding="utf-8")
+    pins: dict[str, tuple[str, list[str]]] = {}
+    for entry in text.replace("\\\n", " ").splitlines():
+        if not entry.strip() or entry.lstrip().startswith("#"):
+            continue
+        requirement, *hashes = entry.split("--hash=")
+        name, version = requirement.split(";")[0].strip().split("==")
+        pins[canonicalize_name(name)] = (version, [h.strip() for h in hashes])
+    return pins
+
+
+@pytest.mark.parametrize(
+    ("lock", "table", "key"),
+    [("action.txt", "project", "dependencies"), ("build.txt", "build-system", "requires")],
+)
+def test_the_action_locks_pin_every_requirement_with_hashes(
+    lock: str, table: str, key: str
+) -> None:
+    """The action installs exactly requirements/*.txt (--require-hashes): action.txt must hold
+    every runtime dependency of pyproject.toml, build.txt its build backend, in allowed
+    versions."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = locked(lock)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for text in project[table][key]:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements/{lock}: update the lock"
+        assert requirement.specifier.contains(pins[name][0]), f"{name}=={pins[name][0]}: {text}"
+    for name, (_version, hashes) in pins.items():
+        assert hashes and all(h.startswith("sha256:") for h in hashes), name
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_the_lock_holds_the_dependencies_of_what_it_pins(lock: str) -> None:
+    """Closed under dependencies (per the metadata of the installed packages, which the test
+    extra installs): pip --no-deps would otherwise leave one out."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = locked(lock)
+    for name in pins:
+        for text in metadata.requires(name) or []:
+            requirement = Requirement(text)
+            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            assert canonicalize_name(requirement.name) in pins, f"{name} needs {text}"

@@ -169,6 +169,7 @@ def test_action_declares_the_documented_interface() -> None:
         "comment-key",
         "python-version",
         "github-token",
+        "args",
     }
     assert set(action["outputs"]) == {
         "status",
@@ -207,3 +208,29 @@ def test_pre_merge_runs_on_spec_changes_one_run_per_pull_request() -> None:
 def test_scheduled_drift_runs_nightly_and_by_hand() -> None:
     on = load(ROOT / "examples" / "workflows" / "scheduled-drift.yml")[True]
     assert on["schedule"][0]["cron"] and "workflow_dispatch" in on
+
+
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", [ACTION, *WORKFLOWS], ids=lambda p: p.name)
+def test_every_third_party_action_is_pinned_by_commit_with_its_version(path: Path) -> None:
+    """A tag can be moved to other code; a commit cannot. The comment names the release."""
+    text = path.read_text(encoding="utf-8")
+    found = USES.findall(text)
+    assert found or path.name != "action.yml"
+    for target, rest in found:
+        if target.startswith("./") or target.startswith("your-org/"):
+            continue  # this action itself (a local path, or the placeholder of the examples)
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", target), f"{path.name}: {target}"
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", rest), f"{path.name}: {target} needs # vX.Y.Z"
+
+
+def test_the_action_always_sets_up_its_own_python() -> None:
+    step = next(s for s in load(ACTION)["runs"]["steps"] if s.get("id") == "python")
+    assert "if" not in step
+    assert step["with"]["update-environment"] is False
+    # An empty input falls back to the default instead of the workspace's .python-version.
+    assert re.fullmatch(
+        r"\$\{\{ inputs.python-version \|\| '3\.\d+' \}\}", step["with"]["python-version"]
+    )

@@ -1,10 +1,8 @@
 """The scripts of action.yml and scheduled-drift.yml, run with bash as a runner runs them.
 
-A small harness resolves the ``${{ }}`` expressions of each step's ``env:`` from a context
-the test gives (nothing else may hold one: see test_workflows_lint.py), runs ``run:`` with
-``bash --noprofile --norc -eo pipefail`` and reads ``$GITHUB_OUTPUT`` back. The action's
-check runs the real driftcheck against the fake Datadog API; the comment goes to the fake
-GitHub API; ``gh`` is a stub that records its arguments.
+The harness is ``action_runner.py``. The action's check runs the real driftcheck against the
+fake Datadog API; the comment goes to the fake GitHub API; ``gh`` is a stub that records its
+arguments.
 """
 
 from __future__ import annotations
@@ -15,108 +13,30 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from action_runner import (
+    ROOT,
+    STEPS,
+    Runner,
+    action_context,
+    fake_venv,
+    find_step,
+    load,
+    run_action,
+)
 from fakes.datadog_api import FakeDatadog, error, running, sample_connection
 from fakes.github_api import FakeGitHub
-from helpers import pull_request_env
+from helpers import pull_request_env, run_cli
 
 from driftcheck.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-PR = 3
-
-
-def load(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-ACTION = load(ROOT / "action.yml")
 SCHEDULED = load(ROOT / "examples" / "workflows" / "scheduled-drift.yml")
-
-
-def find_step(steps: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    return next(s for s in steps if name in (s.get("id"), s.get("name")))
-
-
-class Runner:
-    """A fake runner: one RUNNER_TEMP, one job summary, step outputs by step id."""
-
-    def __init__(self, tmp_path: Path, env: Mapping[str, str]) -> None:
-        self.tmp = tmp_path
-        self.temp = tmp_path / "runner-temp"
-        self.temp.mkdir()
-        self.summary = tmp_path / "summary.md"
-        self.outputs: dict[str, dict[str, str]] = {}
-        self.env = {
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "LANG": "C.UTF-8",
-            "RUNNER_TEMP": str(self.temp),
-            "RUNNER_OS": "Linux",
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_ACTION_PATH": str(ROOT),
-            "GITHUB_STEP_SUMMARY": str(self.summary),
-            "GITHUB_WORKFLOW": "driftcheck",
-            "GITHUB_JOB": "check",
-            **env,
-        }
-
-    def run(
-        self, step: dict[str, Any], context: Mapping[str, str], step_id: str = ""
-    ) -> subprocess.CompletedProcess[str]:
-        assert "${{" not in step["run"], "expressions belong in env:, not in run:"
-        output = self.tmp / f"output-{len(self.outputs)}"
-        output.touch()
-        env = {**self.env, "GITHUB_OUTPUT": str(output)}
-        env.update(
-            {name: resolve(str(value), context) for name, value in (step.get("env") or {}).items()}
-        )
-        script = self.tmp / "step.sh"
-        script.write_text(step["run"], encoding="utf-8")
-        done = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            env=env,
-            cwd=self.tmp,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        self.outputs[step_id or str(len(self.outputs))] = dict(
-            line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines()
-        )
-        return done
-
-
-def resolve(text: str, context: Mapping[str, str]) -> str:
-    """Replace each ``${{ expr }}`` by ``context[expr]``; an unknown expression fails the test."""
-
-    def value(match: re.Match[str]) -> str:
-        expression = match.group(1)
-        assert expression in context, f"the test gives no value for ${{{{ {expression} }}}}"
-        return resolve(context[expression], context)
-
-    return EXPRESSION.sub(value, text)
-
-
-def fake_venv(runner: Runner, driftcheck: str | None = None) -> None:
-    """driftcheck 'installed' in RUNNER_TEMP: the real one from this checkout, or a stub."""
-    bin_dir = runner.temp / "driftcheck-venv" / "bin"
-    bin_dir.mkdir(parents=True)
-    real = f'#!/bin/sh\nexec "{sys.executable}" -m driftcheck "$@"\n'
-    for name, text in (
-        ("driftcheck", driftcheck or real),
-        ("python", f'#!/bin/sh\nexec "{sys.executable}" "$@"\n'),
-    ):
-        (bin_dir / name).write_text(text, encoding="utf-8")
-        (bin_dir / name).chmod(0o755)
+PR = 3
 
 
 # ---------------------------------------------------------------- the action, end to end
@@ -137,39 +57,6 @@ def datadog() -> Iterator[FakeDatadog]:
     connection = sample_connection()
     with running(connections={"users": [connection]}) as fake:
         yield fake
-
-
-def action_context(inputs: Mapping[str, str], runner: Runner, token: str) -> dict[str, str]:
-    context = {
-        f"inputs.{name}": str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()
-    }
-    context.update({f"inputs.{name}": value for name, value in inputs.items()})
-    context["github.token"] = token
-    for name, value in runner.outputs.get("check", {}).items():
-        context[f"steps.check.outputs.{name}"] = value
-    return context
-
-
-def run_action(runner: Runner, inputs: Mapping[str, str], token: str = "unused") -> dict[str, Any]:
-    """Run check, then comment, then the exit step; returns what each did."""
-    steps = ACTION["runs"]["steps"]
-    check = runner.run(find_step(steps, "check"), action_context(inputs, runner, token), "check")
-    comment = runner.run(
-        find_step(steps, "Comment on the pull request"),
-        action_context(inputs, runner, token),
-        "comment",
-    )
-    exit_step = runner.run(
-        find_step(steps, "Exit with the check's exit code"),
-        action_context(inputs, runner, token),
-        "exit",
-    )
-    return {
-        "check": check,
-        "comment": comment,
-        "exit": exit_step.returncode,
-        "outputs": runner.outputs["check"],
-    }
 
 
 @pytest.fixture
@@ -289,16 +176,11 @@ def test_matrix_legs_with_other_paths_get_their_own_comments(
 
 # ---------------------------------------------------------------- the action, hostile inputs
 
-RECORDER = """#!/bin/sh
-printf '%s\\n' "$@" > "$RUNNER_TEMP/argv"
-exit 0
-"""
-
 
 @pytest.fixture
 def stub_runner(tmp_path: Path) -> Runner:
     runner = Runner(tmp_path, {})
-    fake_venv(runner, driftcheck=RECORDER)
+    fake_venv(runner, record=True)
     return runner
 
 
@@ -310,7 +192,7 @@ def test_inputs_are_data_never_shell(stub_runner: Runner, tmp_path: Path) -> Non
         "entities": "users,accounts $(touch pwned4)",
         "site": 'datadoghq.eu"; touch pwned5',
     }
-    step = find_step(ACTION["runs"]["steps"], "check")
+    step = find_step(STEPS, "check")
     done = stub_runner.run(step, action_context(inputs, stub_runner, "t"), "check")
     assert done.returncode == 0, done.stderr
     argv = (stub_runner.temp / "argv").read_text(encoding="utf-8").splitlines()
@@ -328,6 +210,20 @@ def test_inputs_are_data_never_shell(stub_runner: Runner, tmp_path: Path) -> Non
     assert not list(tmp_path.glob("pwned*"))
 
 
+def test_the_args_input_is_split_into_words_before_the_actions_own_options(
+    stub_runner: Runner, tmp_path: Path
+) -> None:
+    inputs = {"paths": "specs", "args": "--timeout 30\n--format json $(touch pwned)"}
+    done = stub_runner.run(find_step(STEPS, "check"), action_context(inputs, stub_runner, "t"))
+    assert done.returncode == 0, done.stderr
+    argv = (stub_runner.temp / "argv").read_text(encoding="utf-8").splitlines()
+    assert argv[:6] == ["check", "--timeout", "30", "--format", "json", "$(touch"]
+    # The action's --format comes later, so its annotations and reports still happen.
+    assert argv[argv.index("github") - 1] == "--format" and argv.index("github") > 6
+    assert argv[argv.index("--") + 1 :] == ["specs"]
+    assert not list(tmp_path.glob("pwned*"))
+
+
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
@@ -339,14 +235,13 @@ def test_inputs_are_data_never_shell(stub_runner: Runner, tmp_path: Path) -> Non
 def test_bad_inputs_fail_the_step_with_a_message(
     stub_runner: Runner, inputs: dict[str, str], message: str
 ) -> None:
-    steps = ACTION["runs"]["steps"]
     done = stub_runner.run(
-        find_step(steps, "check"), action_context(inputs, stub_runner, "t"), "check"
+        find_step(STEPS, "check"), action_context(inputs, stub_runner, "t"), "check"
     )
     assert f"::error title=driftcheck::{message}" in done.stdout
     assert stub_runner.outputs["check"]["exit-code"] == "1"
     assert not (stub_runner.temp / "argv").exists()
-    exit_step = find_step(steps, "Exit with the check's exit code")
+    exit_step = find_step(STEPS, "Exit with the check's exit code")
     assert stub_runner.run(exit_step, action_context(inputs, stub_runner, "t")).returncode == 1
 
 
@@ -468,3 +363,38 @@ def test_the_scheduled_workflow_keeps_the_exit_code_of_the_check() -> None:
     step = find_step(SCHEDULED["jobs"]["drift"]["steps"], "driftcheck")
     assert step["continue-on-error"] is True
     assert step["with"]["comment"] == "false"
+
+
+# ---------------------------------------------------------------- CI's own run of the action
+
+
+def test_ci_can_serve_the_fake_datadog_api_for_the_action(tmp_path: Path) -> None:
+    """The `action` job of ci.yml starts this server, then runs `uses: ./` against it."""
+    env_file = tmp_path / "fake.env"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fakes.serve_datadog",
+            str(ROOT / "examples" / "live-snapshot.json"),
+            str(env_file),
+        ],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tests")},
+    )
+    try:
+        for _ in range(200):
+            assert server.poll() is None, "the fake server exited"
+            if env_file.exists():
+                break
+            time.sleep(0.05)
+        env = dict(line.split("=", 1) for line in env_file.read_text("utf-8").splitlines())
+        assert set(env) == {"DD_API_KEY", "DD_APP_KEY", "DRIFTCHECK_API_URL"}
+        done = run_cli("check", str(ROOT / "examples" / "specs"), env=env)
+        assert done.code == 2, done.err  # the examples' drift, read over HTTP from the fake
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    ci = load(ROOT / ".github" / "workflows" / "ci.yml")
+    steps = ci["jobs"]["action"]["steps"]
+    assert any("fakes.serve_datadog" in step.get("run", "") for step in steps)
+    assert [step["with"]["paths"] for step in steps if step.get("uses") == "./"]

@@ -73,5 +73,6 @@ def test_pre_commit_hook_runs_validate() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
     [hook] = hooks
     assert hook["id"] == "driftcheck-validate"
-    assert hook["entry"] == "driftcheck validate"
+    assert hook["entry"] == "driftcheck validate --find-specs"
     assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False  # the whole spec set: rules across files hold

@@ -16,7 +16,11 @@ def cmd_validate(options: ValidateOptions, ctx: Context) -> ExitCode:
     from driftcheck.spec.repository import repository_root
 
     try:
-        spec = load_specs(options.paths, repository_root(ctx.env, Path.cwd()))
+        spec = load_specs(
+            options.paths,
+            repository_root(ctx.env, Path.cwd()),
+            by_content=options.find_specs,
+        )
     except SpecInvalid as exc:
         ctx.stdout.write(render_problems(exc.problems, options.format))
         return ExitCode.SPEC_INVALID
