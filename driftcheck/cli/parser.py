@@ -193,9 +193,10 @@ def _add_validate(sub: Any) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "github"),
         default="text",
-        help="text: one line per problem, then a count (default); json: a document for tools",
+        help="text: one line per problem, then a count (default); json: a document for tools; "
+        "github: an annotation per problem, and the problems in the job summary",
     )
     p.set_defaults(run=cmd_validate, build=_validate)
 

@@ -23,10 +23,13 @@ MAX_ANNOTATIONS = 10  # per level, per step: GitHub's limit
 
 def render(report: Report, options: RenderOptions) -> str:
     """Workflow commands for the failing items and entity errors, then a plain verdict line.
+    Invalid spec files get one ``::error`` per problem at its file, line and column."""
+    return _problems(report) if report.problems else _drift(report)
 
-    Only the annotations GitHub shows are built: past the cap of each level, items are
-    counted, not formatted (a deep drift has thousands of them).
-    """
+
+def _drift(report: Report) -> str:
+    """Only the annotations GitHub shows are built: past the cap of each level, items are
+    counted, not formatted (a deep drift has thousands of them)."""
     errors = [
         _command(
             "error",
@@ -80,6 +83,29 @@ def render(report: Report, options: RenderOptions) -> str:
     if report.live is not None and report.live.snapshot is not None:
         lines.append(f"driftcheck: {terminal(report.live.describe())}")
     lines.append(f"driftcheck: {s.sentence(report)}")
+    return "\n".join(lines) + "\n"
+
+
+def _problems(report: Report) -> str:
+    """One ``::error`` per problem of invalid spec files (capped), then the verdict line."""
+    lines = [
+        _command("error", p.location, "driftcheck: spec invalid", terminal(p.message))
+        for p in report.problems[:MAX_ANNOTATIONS]
+    ]
+    more = len(report.problems) - MAX_ANNOTATIONS
+    if more > 0:
+        lines.append(
+            _command(
+                "notice",
+                None,
+                "driftcheck: more problems",
+                f"{plural(more, 'more problem')} not annotated (GitHub shows at most "
+                f"{MAX_ANNOTATIONS} errors per step); the job summary and the log list them all",
+            )
+        )
+    files = len({p.location.file for p in report.problems})
+    count = plural(len(report.problems), "problem")
+    lines.append(f"driftcheck: spec invalid: {count} in {plural(files, 'file')}")
     return "\n".join(lines) + "\n"
 
 

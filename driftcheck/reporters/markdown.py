@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from driftcheck.escape import md_code, md_text
-from driftcheck.model import DriftItem, Report
+from driftcheck.model import DriftItem, Location, Report
 from driftcheck.reporters import markdown_head as mh
 from driftcheck.reporters import markdown_items as mi
 from driftcheck.reporters import summary as s
@@ -51,6 +51,7 @@ class _Section:
     items: list[DriftItem]
     folded: bool
     notices: tuple[str, ...] = ()  # already-short lines of notices (ignored/warnings)
+    unit: str = "notice"  # what the lines of ``notices`` are: notices, or spec problems
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -59,7 +60,12 @@ def render(report: Report, options: RenderOptions) -> str:
     head = mh.head(report, counts)
     if len(head) + _RESERVE > options.markdown_budget:
         head = mh.headline(report, counts)
-    sections = _three_way(report, options) if report.base else _per_entity(report, options)
+    if report.problems:
+        sections = [_invalid(report, options)]
+    elif report.base:
+        sections = _three_way(report, options)
+    else:
+        sections = _per_entity(report, options)
     shown = [x for x in sections if x.items or x.notices]
     return _fit(head, shown, options, s.Hints(report))
 
@@ -83,13 +89,14 @@ class _Page:
 
 def _fit(head: str, sections: list[_Section], options: RenderOptions, hints: s.Hints) -> str:
     page = _Page(head, options.markdown_budget - _RESERVE)
-    shown = {"item": 0, "notice": 0}
+    shown = {"item": 0, "notice": 0, "problem": 0}
     for section in sections:
         if not _write_section(page, section, options, shown, hints):
             break
     total_items = sum(len(x.items) for x in sections)
-    total_notices = sum(len(x.notices) for x in sections)
-    left = {"item": total_items - shown["item"], "notice": total_notices - shown["notice"]}
+    left = {"item": total_items - shown["item"]}
+    for unit in ("notice", "problem"):
+        left[unit] = sum(len(x.notices) for x in sections if x.unit == unit) - shown[unit]
     return "".join(page.parts) + _left_out(left, options.markdown_budget)
 
 
@@ -121,7 +128,7 @@ def _write_section(
 def _opening(section: _Section) -> str:
     what = _kind_phrase(section.items)
     if section.notices:
-        what = ", ".join(filter(None, [what, plural(len(section.notices), "notice")]))
+        what = ", ".join(filter(None, [what, plural(len(section.notices), section.unit)]))
     todo = f"{section.todo()}\n\n"
     if section.folded:
         return f"### {section.title}\n\n<details>\n<summary>{what}</summary>\n\n{todo}"
@@ -139,9 +146,10 @@ def _pieces(section: _Section, options: RenderOptions, hints: s.Hints) -> Iterat
             yield mi.connection_line(item.entity, item.connection, group), "header"
         yield mi.item_entry(item, options, hints.get(item)), "item"
     if section.notices:
-        yield "**Notices**\n\n", "header"
+        if section.items:
+            yield "**Notices**\n\n", "header"
         for line in section.notices:
-            yield line, "notice"
+            yield line, section.unit
 
 
 def _left_out(left: dict[str, int], budget: int) -> str:
@@ -260,6 +268,30 @@ def _per_entity(report: Report, options: RenderOptions) -> list[_Section]:
             )
         )
     return sections
+
+
+def _invalid(report: Report, options: RenderOptions) -> _Section:
+    lines = tuple(
+        f"- ❌ {_where(p.location, options)}: {md_text(clip(p.message, _PROSE))}\n"
+        for p in report.problems
+    )
+    return _Section(
+        "🛑 The spec files are invalid",
+        lambda: (
+            "**What to do:** fix these problems (run `driftcheck validate PATH` to see "
+            "them all); nothing was compared with Datadog until then."
+        ),
+        [],
+        folded=False,
+        notices=lines,
+        unit="problem",
+    )
+
+
+def _where(location: Location, options: RenderOptions) -> str:
+    if location.line:
+        return mi.link(location, options)
+    return md_code(location.file, in_table=False)
 
 
 def _notice_lines(report: Report, options: RenderOptions) -> tuple[str, ...]:

@@ -40,6 +40,10 @@ def _title(report: Report, counts: s.Counts) -> str:
 
 
 def _summary_line(report: Report, counts: s.Counts) -> str:
+    if report.problems:
+        files = len({p.location.file for p in report.problems})
+        count = plural(len(report.problems), "problem")
+        return f"The spec is invalid: {count} in {plural(files, 'file')}"
     parts = [s.origin_phrase(report)] if report.base is not None else []
     sev = counts.by_severity
     if report.base is None:
@@ -71,7 +75,8 @@ def head(report: Report, counts: s.Counts) -> str:
     meta.append(f"driftcheck {md_code(report.driftcheck_version, in_table=False)}")
     # the sentence holds our words and numbers only (no data): no escaping needed
     verdict = f"{s.sentence(report, counts)}\n\n{' · '.join(meta)}\n\n"
-    return headline(report, counts) + verdict + _errors(report) + _summary_table(report)
+    table = "" if report.problems else _summary_table(report)  # nothing was compared
+    return headline(report, counts) + verdict + _errors(report) + table
 
 
 def _errors(report: Report) -> str:

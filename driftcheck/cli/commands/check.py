@@ -44,11 +44,11 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
         )
     except SpecInvalid as exc:
         explain(exc, ctx)
-        _emit_json_only(options, ctx, fmt, _failed(options, ctx, problems=exc.problems))
+        _emit_early(options, ctx, fmt, _failed(options, ctx, problems=exc.problems))
         raise
     except LiveReadError as exc:
         failed = _failed(options, ctx, unreadable=exc.entities, message=str(exc))
-        _emit_json_only(options, ctx, fmt, failed)
+        _emit_early(options, ctx, fmt, failed)
         raise
     _emit_reports(options, ctx, report, fmt)
     return decide(report, report_only=options.report_only)
@@ -87,28 +87,49 @@ def _declared(options: CheckOptions) -> tuple[str, ...]:
 
 
 def _site(options: CheckOptions, ctx: Context) -> str:
-    """What the report names as the source: the snapshot file, else the site to read."""
+    """What the report names as the source: the snapshot's site (as a full check would;
+    the default comment key holds it, so an invalid run and the valid one after it update
+    the same comment), else the site to read."""
     if options.live.snapshot:
-        return options.live.snapshot
+        from driftcheck.live.snapshot import open_snapshot
+
+        try:
+            return open_snapshot(options.live.snapshot).site
+        except DriftcheckError:
+            return options.live.snapshot
     try:
         return resolve(options.live, ctx).site
     except DriftcheckError:
         return options.live.site or options.live.api_url or ""
 
 
-def _emit_json_only(options: CheckOptions, ctx: Context, fmt: str, report: Report) -> None:
-    """A run that ended early still gives machines their JSON report: on stdout (or
-    --output) with --format json, and in --report-json. People got the message on stderr."""
+def _emit_early(options: CheckOptions, ctx: Context, fmt: str, report: Report) -> None:
+    """A run that ended early (invalid specs, an unreadable live state) is still visible:
+    --report-json and --report-markdown are written, --format json/markdown/github goes to
+    stdout (or --output; text already went to stderr), and with github the Markdown report
+    is appended to the job summary, so the pull request shows why it failed."""
     from driftcheck.atomic import write_atomic
-    from driftcheck.reporters import render
+    from driftcheck.reporters import RenderOptions, render
+
+    render_options = RenderOptions(link_base=link_base(ctx.env))
+
+    def rendered(form: str) -> str:
+        return ctx.mask(render(report, form, render_options))
 
     if options.report_json:
-        write_atomic(options.report_json, render(report, "json"))
-    if fmt == "json":
+        write_atomic(options.report_json, rendered("json"))
+    if options.report_markdown:
+        write_atomic(options.report_markdown, rendered("markdown"))
+    if fmt in ("json", "markdown", "github"):
         if options.output:
-            write_atomic(options.output, render(report, "json"))
+            write_atomic(options.output, rendered(fmt))
         else:
-            ctx.stdout.write(render(report, "json"))
+            ctx.stdout.write(rendered(fmt))
+    summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary_path:
+        from driftcheck.github.step_summary import append_step_summary
+
+        append_step_summary(summary_path, rendered("markdown"))
 
 
 def _refuse_shared_outputs(options: CheckOptions) -> None:
@@ -146,7 +167,7 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         from driftcheck.spec.repository import repository_root
 
         root = str(repository_root(ctx.env, Path.cwd()))
-    render_options = RenderOptions(color=color, link_base=_link_base(ctx.env), repository_root=root)
+    render_options = RenderOptions(color=color, link_base=link_base(ctx.env), repository_root=root)
 
     done: dict[str, str] = {}  # the Markdown report and the job summary are rendered once
 
@@ -173,7 +194,7 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         append_step_summary(summary_path, rendered("markdown"))
 
 
-def _link_base(env: Mapping[str, str]) -> str | None:
+def link_base(env: Mapping[str, str]) -> str | None:
     """Where spec lines link to in Markdown: the reviewed commit on GitHub, when known."""
     if not env.get("GITHUB_REPOSITORY"):
         return None  # not on GitHub: don't pay for importing the GitHub client

@@ -22,11 +22,36 @@ def cmd_validate(options: ValidateOptions, ctx: Context) -> ExitCode:
             by_content=options.find_specs,
         )
     except SpecInvalid as exc:
-        ctx.stdout.write(render_problems(exc.problems, options.format))
+        if options.format == "github":
+            _github(exc, ctx)
+        else:
+            ctx.stdout.write(render_problems(exc.problems, options.format))
         return ExitCode.SPEC_INVALID
+    if options.format == "github":
+        ctx.stdout.write(f"driftcheck: ok: {summarize(spec)}\n")
+        return ExitCode.OK
     ctx.stdout.write(
         render_problems((), options.format)
         if options.format == "json"
         else f"ok: {summarize(spec)}\n"
     )
     return ExitCode.OK
+
+
+def _github(exc: SpecInvalid, ctx: Context) -> None:
+    """One annotation per problem (capped), the problems in the job summary, and the text
+    list on stderr (the log keeps all of them)."""
+    from driftcheck.check import failed_report
+    from driftcheck.cli.spec_loading import explain
+    from driftcheck.reporters import RenderOptions, render
+
+    report = failed_report(now=ctx.now(), site="", problems=exc.problems)
+    explain(exc, ctx)
+    ctx.stdout.write(render(report, "github"))
+    summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        from driftcheck.cli.commands.check import link_base
+        from driftcheck.github.step_summary import append_step_summary
+
+        markdown = render(report, "markdown", RenderOptions(link_base=link_base(ctx.env)))
+        append_step_summary(summary_path, markdown)
