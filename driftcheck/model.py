@@ -55,6 +55,8 @@ class FieldSpec:
     attributes: Mapping[str, Any]
     location: Location
     attribute_locations: Mapping[str, Location]
+    #: the id before a rename (plan/apply rename the live field instead of replacing it)
+    previous_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -39,9 +39,14 @@ def create_body(conn: ConnectionSpec) -> dict[str, Any]:
     return {"data": {"type": DATA_TYPE, "id": conn.id, "attributes": attributes}}
 
 
-def field_update(field: FieldSpec, attributes: Sequence[str]) -> dict[str, Any]:
-    """A ``fields_to_update`` item setting ``attributes`` of ``field`` to the spec's values."""
-    item: dict[str, Any] = {"field_id": field.id}
+def field_update(
+    field: FieldSpec, attributes: Sequence[str], *, previous_id: str | None = None
+) -> dict[str, Any]:
+    """A ``fields_to_update`` item setting ``attributes`` of ``field`` to the spec's values;
+    with ``previous_id``, the live field of that id is renamed to ``field.id`` as well."""
+    item: dict[str, Any] = {"field_id": previous_id or field.id}
+    if previous_id is not None:
+        item["updated_field_id"] = field.id
     for key in _UPDATABLE:
         if key in attributes:
             value = field.attributes[key]

@@ -18,6 +18,7 @@ ChangeKind = Literal[
     "update_field",
     "delete_field",
     "replace_field",
+    "rename_field",
 ]
 ALLOW_DELETE = "--allow-delete"
 ALLOW_REPLACE = "--allow-replace"

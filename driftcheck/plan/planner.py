@@ -172,6 +172,8 @@ class _FieldWork:
     added: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     updates: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    #: new id -> (previous id, updatable attributes that differ: (Datadog, spec))
+    renamed: dict[str, tuple[str, dict[str, tuple[Any, Any]]]] = field(default_factory=dict)
 
     @property
     def replaced(self) -> list[str]:
@@ -180,13 +182,53 @@ class _FieldWork:
         )
 
 
-def _field_work(
-    entity: str, conn: ConnectionSpec, items: Sequence[DriftItem], notes: list[str]
-) -> _FieldWork:
-    work = _FieldWork()
-    for item in items:
-        if item.field is None:
+def _renames(
+    conn: ConnectionSpec, current: Mapping[str, Any], notes: list[str]
+) -> dict[str, tuple[str, dict[str, tuple[Any, Any]]]]:
+    """Fields declared with a ``previous_id`` that Datadog still has under that id only."""
+    live = {f.get("id"): f for f in current.get("fields") or ()}
+    declared = {f.id for f in conn.fields}
+    found: dict[str, tuple[str, dict[str, tuple[Any, Any]]]] = {}
+    for spec_field in conn.fields:
+        old = spec_field.previous_id
+        if old is None or spec_field.id in live or old not in live or old in declared:
             continue
+        before = live[old]
+        differ = {
+            k: (before.get(k), v)
+            for k, v in spec_field.attributes.items()
+            if _differs(k, before.get(k), v)
+        }
+        if not all(map(bodies.is_updatable, differ)):
+            notes.append(
+                f"{conn.id}: field {spec_field.id} cannot be renamed from {old}: its "
+                "source_name or type changed too, which a rename cannot do"
+            )
+            continue
+        found[spec_field.id] = (old, differ)
+    return found
+
+
+def _differs(key: str, live: Any, wanted: Any) -> bool:
+    if live is None:
+        live = [] if key == "groups" else ""
+    if key == "groups" and isinstance(live, list):
+        return set(map(str, live)) != set(wanted)
+    return bool(live != wanted)
+
+
+def _field_work(
+    entity: str,
+    conn: ConnectionSpec,
+    current: Mapping[str, Any],
+    items: Sequence[DriftItem],
+    notes: list[str],
+) -> _FieldWork:
+    work = _FieldWork(renamed=_renames(conn, current, notes))
+    old_ids = {old for old, _ in work.renamed.values()}
+    for item in items:
+        if item.field is None or item.field in work.renamed or item.field in old_ids:
+            continue  # a rename covers both the missing new id and the unexpected old one
         if item.kind == "missing":
             work.added.append(item.field)
         elif item.kind == "unexpected" and conn.unmanaged_fields == "delete":
@@ -214,6 +256,14 @@ def _field_changes(conn: ConnectionSpec, work: _FieldWork) -> list[Change]:
         )
         for f, attrs in sorted(work.updates.items())
     ]
+    changes += [
+        Change(
+            kind="rename_field",
+            field=new,
+            attributes=(("id", old, new), *((a, o, n) for a, (o, n) in sorted(differ.items()))),
+        )
+        for new, (old, differ) in sorted(work.renamed.items())
+    ]
     return changes + [Change(kind="delete_field", field=f) for f in sorted(work.deleted)]
 
 
@@ -227,6 +277,10 @@ def _update_requests(
         bodies.field_update(specs[f], sorted(attrs))
         for f, attrs in sorted(work.updates.items())
         if f not in replaced
+    ]
+    update += [
+        bodies.field_update(specs[new], sorted(differ), previous_id=old)
+        for new, (old, differ) in sorted(work.renamed.items())
     ]
     deleted = sorted(work.deleted)
     if not replaced:
@@ -248,13 +302,13 @@ def _update(
     items: Sequence[DriftItem],
     notes: list[str],
 ) -> Operation | None:
-    work = _field_work(entity, conn, items, notes)
+    work = _field_work(entity, conn, current, items, notes)
     changes = _field_changes(conn, work)
     if not changes:
         return None
     specs = {f.id: f for f in conn.fields}
     wanted: dict[str, dict[str, Any]] = {
-        f: dict(specs[f].attributes) for f in [*work.added, *work.replaced]
+        f: dict(specs[f].attributes) for f in [*work.added, *work.replaced, *work.renamed]
     }
     for f, attrs in work.updates.items():
         wanted.setdefault(f, {k: specs[f].attributes.get(k) for k in attrs})
@@ -266,7 +320,10 @@ def _update(
         requests=_update_requests(entity, conn, work),
         fingerprint=fingerprint(current),
         expected=Expected(
-            exists=True, attributes={}, fields=wanted, absent_fields=tuple(sorted(work.deleted))
+            exists=True,
+            attributes={},
+            fields=wanted,
+            absent_fields=tuple(sorted([*work.deleted, *(o for o, _ in work.renamed.values())])),
         ),
     )
 

@@ -28,6 +28,7 @@ _CHANGE = {
     "update_field": ("~", "update field"),
     "delete_field": ("-", "delete field"),
     "replace_field": ("-/+", "replace field"),
+    "rename_field": ("~", "rename field"),
 }
 
 

@@ -153,6 +153,7 @@ def _field(name: str, body: Any) -> FieldSpec:
         attributes=attributes,
         location=marked_yaml.location(name, body.start),
         attribute_locations=_Places(name, body.key_marks, attributes),
+        previous_id=body.get("previous_id"),
     )
 
 

@@ -159,3 +159,38 @@ def test_the_check_treats_the_delete_policy_like_fail(
     folder = write_spec([declared(sample_connection())], unmanaged_connections="delete")
     result = run_cli("check", str(folder), env=fake.env())
     assert result.code == 2 and "connection legacy" in result.out and "[error]" in result.out
+
+
+def test_a_field_declared_with_previous_id_is_renamed_in_place(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    conn = declared(sample_connection())
+    conn["fields"][0] = {**conn["fields"][0], "id": "tier", "previous_id": "customer_tier"}
+    conn["fields"][0]["display_name"] = "Tier"
+    folder = write_spec([conn])
+    assert run_cli("check", str(folder), env=fake.env()).code == 2  # drift until applied
+    out = plan_apply_check(folder, fake)  # no flag: a rename is not destructive
+    assert "~ rename field tier" in out and '"customer_tier" -> "tier"' in out
+    [(_, _, body)] = bodies(fake)
+    assert body["data"]["attributes"] == {
+        "fields_to_update": [
+            {
+                "field_id": "customer_tier",
+                "updated_field_id": "tier",
+                "updated_display_name": "Tier",
+            }
+        ]
+    }
+
+
+def test_previous_id_cannot_rename_a_field_whose_type_changed(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    conn = declared(sample_connection())
+    conn["fields"][0] = {**conn["fields"][0], "id": "tier", "previous_id": "customer_tier"}
+    conn["fields"][0]["type"] = "number"
+    result = run_cli("plan", str(write_spec([conn])), "--format", "json", env=fake.env())
+    plan = json.loads(result.out)
+    assert any("cannot be renamed from customer_tier" in n for n in plan["unplanned"])
+    [op] = plan["operations"]
+    assert [c["kind"] for c in op["changes"]] == ["add_field"]  # the old field is not deleted
