@@ -8,8 +8,12 @@ the request for its whole limit (10 s), so the bound of 3 s proves the deadline 
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes.hostile_http import hostile
@@ -32,6 +36,43 @@ def session() -> Iterator[object]:
 @pytest.mark.parametrize("behaviour", ["drip_headers", "drip_body", "silent", "endless"])
 def test_the_deadline_holds_whatever_the_server_does(behaviour: str, session: object) -> None:
     with hostile(behaviour, interval=0.2, limit=6.0) as server:
+        started = time.monotonic()
+        with pytest.raises(HttpFailure) as caught:
+            send(session, "GET", server.url + "/x", seconds=SECONDS, max_bytes=1 << 40)  # type: ignore[arg-type]
+        took = time.monotonic() - started
+    assert caught.value.kind == "deadline", caught.value
+    assert took < BOUND
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made by the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command makes the test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.mark.parametrize("behaviour", ["drip_headers", "drip_body", "silent"])
+def test_the_deadline_holds_over_tls(
+    behaviour: str,
+    certificate: tuple[Path, Path],
+    session: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # silent: the server takes the connection and never starts the TLS handshake.
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    with hostile(behaviour, interval=0.2, limit=6.0, tls=context) as server:
         started = time.monotonic()
         with pytest.raises(HttpFailure) as caught:
             send(session, "GET", server.url + "/x", seconds=SECONDS, max_bytes=1 << 40)  # type: ignore[arg-type]

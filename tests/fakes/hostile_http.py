@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ class HostileServer:
     behaviour: str
     interval: float = 0.05
     limit: float = 10.0  # seconds any one connection is served at most
+    tls: ssl.SSLContext | None = None  # serve https (``silent`` then never completes a handshake)
     url: str = ""
     connections: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -49,8 +51,14 @@ class HostileServer:
 
     def _answer(self, conn: socket.socket) -> None:
         ends = time.monotonic() + self.limit
-        with contextlib.suppress(OSError), conn:
+        with contextlib.suppress(OSError), contextlib.ExitStack() as held:
+            held.enter_context(conn)
             conn.settimeout(self.limit)
+            if self.tls is not None:
+                if self.behaviour == "silent":  # TCP accepted, not a byte of TLS
+                    self._stop.wait(self.limit)
+                    return
+                conn = held.enter_context(self.tls.wrap_socket(conn, server_side=True))
             _read_request(conn)
             head = (
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -92,15 +100,20 @@ def _read_request(conn: socket.socket) -> None:
 
 @contextlib.contextmanager
 def hostile(
-    behaviour: str, *, interval: float = 0.05, limit: float = 10.0
+    behaviour: str,
+    *,
+    interval: float = 0.05,
+    limit: float = 10.0,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[HostileServer]:
     """A started hostile server, stopped (with every connection it holds) on exit."""
     assert behaviour in BEHAVIOURS, behaviour
-    server = HostileServer(behaviour, interval, limit)
+    server = HostileServer(behaviour, interval, limit, tls)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    server.url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    scheme = "https" if tls is not None else "http"
+    server.url = f"{scheme}://127.0.0.1:{listener.getsockname()[1]}"
     thread = threading.Thread(target=server.serve, args=(listener,), daemon=True)
     thread.start()
     try:
