@@ -828,20 +828,41 @@ def machine() -> dict[str, str]:
 
 
 def dataset(work: Path, name: str, **shape: Any) -> Dataset:
+    """The data set ``name`` of ``shape``, generated (deterministic) unless ``work`` already
+    holds it: a 500k-field set takes minutes to write."""
     start = time.perf_counter()
-    data = generate(work / name, **shape)
+    folder = work / name
+    marker = folder / "shape.json"
+    wanted = json.dumps(shape, sort_keys=True)
+    if marker.is_file() and marker.read_text(encoding="utf-8") == wanted:
+        data, how = _reused(folder), "reused"
+    else:
+        data, how = generate(folder, **shape), "generated"
+        marker.write_text(wanted, encoding="utf-8")
     args = " ".join(
         f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}")
         for k, v in shape.items()
         if v is not False
     )
     print(
-        f"generated {name}: {data.fields} fields, {len(data.spec_files)} spec files, planted "
+        f"{how} {name}: {data.fields} fields, {len(data.spec_files)} spec files, planted "
         f"{dict(data.expected)} in {time.perf_counter() - start:.1f} s"
-        f"\n       $ {PY} {HERE / 'generate.py'} {work / name} {args}",
+        f"\n       $ {PY} {HERE / 'generate.py'} {folder} {args}",
         flush=True,
     )
     return data
+
+
+def _reused(folder: Path) -> Dataset:
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    return Dataset(
+        root=folder,
+        spec_files=sorted((folder / "specs").glob("*/*.yaml")),
+        snapshot=folder / "live-snapshot.json",
+        fields=expected["fields"],
+        expected=Counter(expected["items"]),
+        ignored=expected["ignored"],
+    )
 
 
 FIGURES = ("e2e", "deep", "comment", "scale", "diff", "startup", "live")
