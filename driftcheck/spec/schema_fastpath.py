@@ -112,9 +112,7 @@ class _Compiler:
         obj = self._object(schema) if ("properties" in schema or "required" in schema) else None
         if obj is not None:
             checks.append(obj)
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return _all_of(checks)
 
     def _keyword(self, keyword: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
         if keyword == "type":
@@ -126,18 +124,22 @@ class _Compiler:
         if keyword == "oneOf":
             return self._one_of(value)
         if keyword == "const":
+            if isinstance(value, str):
+                return lambda v: isinstance(v, str) and v == value
             return (lambda v: _same(v, value)) if _scalar(value) else None
         if keyword == "enum":
             if not all(_scalar(x) for x in value):
                 return None
+            if all(isinstance(x, str) for x in value):  # most enums: a set look-up
+                strings = frozenset(value)
+                return lambda v: isinstance(v, str) and v in strings
             return lambda v: any(_same(v, x) for x in value)
         if keyword == "minLength":
             return lambda v: not isinstance(v, str) or len(v) >= value
         if keyword == "format":
             return (lambda v: not isinstance(v, str) or _is_date(v)) if value == "date" else None
         if keyword == "items":
-            item = self.compile(value)
-            return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+            return _each(self.compile(value))
         if keyword == "propertyNames":
             name = self.compile(value)
             return lambda v: not isinstance(v, dict) or all(name(k) for k in v)
@@ -159,7 +161,11 @@ class _Compiler:
                 return None  # a value might match two branches: never certain
             kinds.append(accepted)
         checks = [self.compile(branch) for branch in branches]
-        return lambda v: sum(1 for check in checks if check(v)) == 1
+
+        def one(v: Any) -> bool:
+            return [check(v) for check in checks].count(True) == 1
+
+        return one
 
     def _accepted_types(self, schema: Any, seen: frozenset[str] = frozenset()) -> set[str] | None:
         """The JSON types a schema can accept, from its ``type`` (following one ``$ref``)."""
@@ -221,6 +227,37 @@ class _Compiler:
             return refs[ref](value)
 
         return follow
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """One check for all of ``checks`` (plain calls: no generator per value checked)."""
+    if not checks:
+        return lambda _: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+
+    def every(v: Any) -> bool:
+        for check in checks:  # noqa: SIM110 (a loop: no generator for each value)
+            if not check(v):
+                return False
+        return True
+
+    return every
+
+
+def _each(item: Check) -> Check:
+    def check(v: Any) -> bool:
+        if not isinstance(v, list):
+            return True
+        for x in v:  # noqa: SIM110 (a loop: no generator for each value)
+            if not item(x):
+                return False
+        return True
+
+    return check
 
 
 def compile_schema(schema: Mapping[str, Any]) -> Check:
