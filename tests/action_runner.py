@@ -126,6 +126,7 @@ def action_context(inputs: Mapping[str, str], runner: Runner, token: str) -> dic
     }
     context.update({f"inputs.{name}": value for name, value in inputs.items()})
     context["github.token"] = token
+    context["github.event.pull_request.base.sha"] = ""  # a test passes the base input itself
     context["steps.python.outputs.python-path"] = sys.executable
     context["steps.cache.outputs.cache-hit"] = ""
     for step_id, outputs in runner.outputs.items():

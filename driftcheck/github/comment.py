@@ -107,12 +107,23 @@ def post_comment(
             secrets=secrets_from_env(env),
         )
         try:
-            return upsert(api, pr, marker, body, drifted=report.status != "in_sync", author=author)
+            return upsert(api, pr, marker, body, drifted=worth_a_comment(report), author=author)
         finally:
             api.close()
     except GitHubFailure as exc:  # GitHub may echo what it got: mask the token all the same
         message = redact(f"pull-request comment not posted: {exc}", secrets_from_env(env))
         return CommentOutcome(f"{message}; {_SUMMARY_HINT}", warning=True)
+
+
+def worth_a_comment(report: Report) -> bool:
+    """Whether a report creates a comment when there is none yet: anything but in sync,
+    and with a base also drift that existed before the change or that it fixes (the
+    reviewer should know the state the change merges into). An existing comment is always
+    updated, also for warnings only: a stale verdict must never stay."""
+    if report.status != "in_sync":
+        return True
+    existing = any(item.severity == "error" for item in report.items)
+    return report.base is not None and (existing or bool(report.resolved))
 
 
 def read_report(path: str) -> Report:

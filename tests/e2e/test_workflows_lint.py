@@ -170,13 +170,20 @@ def test_action_declares_the_documented_interface() -> None:
         "python-version",
         "github-token",
         "args",
+        "base",
+        "fail-on",
     }
     assert set(action["outputs"]) == {
         "status",
         "exit-code",
         "drift-count",
+        "introduced-count",
+        "conflict-count",
+        "existing-count",
+        "resolved-count",
         "report-json",
         "report-markdown",
+        "report-sarif",
     }
     assert not any(re.search("api.?key|app.?key|secret", name) for name in action["inputs"])
     assert action["runs"]["using"] == "composite"

@@ -127,15 +127,22 @@ def test_report_only_turns_drift_into_success_but_says_drift(
     assert result["exit"] == 0
 
 
-def test_invalid_spec_exits_3_without_reports(pr_runner: Runner, tmp_path: Path) -> None:
+def test_invalid_spec_exits_3_and_the_comment_shows_the_problems(
+    pr_runner: Runner, tmp_path: Path, github: FakeGitHub
+) -> None:
     (tmp_path / "specs" / "users.yaml").write_text("version: 1\nentities: 7\n", encoding="utf-8")
-    result = run_action(pr_runner, {"paths": "specs"})
+    result = run_action(pr_runner, {"paths": "specs"}, token=github.token)
     outputs = result["outputs"]
-    assert (outputs["status"], outputs["exit-code"], outputs["report-json"]) == (
+    assert (outputs["status"], outputs["exit-code"], outputs["drift-count"]) == (
         "spec_invalid",
         "3",
         "",
     )
+    assert json.loads(Path(outputs["report-json"]).read_text("utf-8"))["status"] == "invalid"
+    assert "::error file=specs/users.yaml,line=2" in result["check"].stdout
+    assert "The spec is invalid: 1 problem in 1 file" in pr_runner.summary.read_text("utf-8")
+    [body] = github.bodies(PR)
+    assert "The spec is invalid: 1 problem in 1 file" in body
     assert result["exit"] == 3
 
 
