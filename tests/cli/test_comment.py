@@ -152,3 +152,33 @@ def test_comment_timeout_must_be_positive(env: dict[str, str], report: str) -> N
     result = run(env, "comment", report, "--timeout", "0")
     assert result.code == 1
     assert "--timeout must be a positive number of seconds" in result.err
+
+
+def test_a_warnings_only_run_updates_the_earlier_verdict(
+    env: dict[str, str], report: str, github: FakeGitHub, tmp_path: Path
+) -> None:
+    assert run(env, "comment", report).code == 0
+    warned = Report(
+        items=(
+            DriftItem(
+                kind="unexpected",
+                severity="warning",
+                entity="users",
+                connection="crm",
+                field="extra",
+                source=Location("specs/users.yaml", 4, 9),
+            ),
+        ),
+        notices=(),
+        errors=(),
+        entities=(EntityStatus(name="users", status="in_sync", connections_checked=1),),
+        site="datadoghq.eu",
+        generated_at="2026-11-21T10:02:11Z",
+        driftcheck_version="0.1.0",
+    )
+    path = tmp_path / "warned.json"
+    path.write_text(render(warned, "json"), encoding="utf-8")
+    result = run(env, "comment", str(path))
+    assert result.code == 0 and "updated (back in sync)" in result.out
+    (body,) = github.bodies(PR)
+    assert "in sync, with warnings" in body and "drift found" not in body
