@@ -25,7 +25,7 @@ from driftcheck.model import (
     Report,
 )
 from driftcheck.reporters import indented_json
-from driftcheck.reporters.summary import count, jsonable
+from driftcheck.reporters.summary import count, jsonable, origin_counts
 from driftcheck.wording import clip
 
 if TYPE_CHECKING:
@@ -134,9 +134,10 @@ def _item(item: DriftItem) -> dict[str, Any]:
 
 
 def _by_origin(report: Report) -> dict[str, int]:
-    counts = {origin: sum(i.origin == origin for i in report.items) for origin in ORIGINS}
-    counts["resolved"] = len(report.resolved)
-    return counts
+    """Items of severity error per origin (warnings and ignored items are counted by
+    severity), and every resolved item: the counts of the comment's summary line."""
+    counts = origin_counts(report)
+    return {origin: counts[origin] for origin in ORIGINS}
 
 
 def _location(location: Location) -> dict[str, Any]:
