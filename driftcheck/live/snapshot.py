@@ -16,6 +16,7 @@ from typing import Any
 from driftcheck import __version__
 from driftcheck.atomic import NotRegularFile, read_regular, write_atomic
 from driftcheck.errors import LiveReadError
+from driftcheck.escape import json_text
 from driftcheck.live.payload import PayloadError, parse_json, validate_connections
 from driftcheck.model import EntityRead, LiveState
 
@@ -50,7 +51,7 @@ def render_snapshot(state: LiveState) -> str:
         # A lone surrogate (legal in the API's JSON, not encodable as UTF-8): the whole file
         # is written with \u escapes instead, which read back as exactly the same strings.
         text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False, default=_plain)
-    return text + "\n"
+    return json_text(text) + "\n"  # -o /dev/stdout prints it in a job log: no ##[command]
 
 
 def _plain(value: Any) -> Any:

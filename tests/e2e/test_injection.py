@@ -351,3 +351,16 @@ def test_the_pull_request_comment_is_inert(world: World, hostile: tuple[str, str
     assert_no_workflow_command(result.out + result.err)
     [body] = world.github.bodies(3)
     assert_inert_markdown(body, hostile[1])
+
+
+def test_a_snapshot_printed_through_dev_stdout_holds_no_workflow_command(
+    world: World, hostile: tuple[str, str]
+) -> None:
+    # snapshot -o /dev/stdout writes the file into the job log.
+    path = world.tmp / "live.json"
+    result = world.run("snapshot", "--entity", "users", "-o", str(path))
+    assert result.code == 0, result.err
+    text = path.read_text("utf-8")
+    assert_no_workflow_command(text)
+    users = json.loads(text)["entities"]["users"]
+    assert hostile[0] in [c["id"] for c in users["connections"]]  # the data is unchanged
