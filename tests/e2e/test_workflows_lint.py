@@ -160,6 +160,10 @@ def test_the_injection_check_leaves_trusted_contexts_alone(expression: str) -> N
 def test_action_declares_the_documented_interface() -> None:
     action = load(ACTION)
     assert set(action["inputs"]) == {
+        "command",
+        "base",
+        "allow-delete",
+        "allow-replace",
         "paths",
         "entities",
         "site",
@@ -170,7 +174,6 @@ def test_action_declares_the_documented_interface() -> None:
         "python-version",
         "github-token",
         "args",
-        "base",
         "fail-on",
     }
     assert set(action["outputs"]) == {
@@ -184,6 +187,7 @@ def test_action_declares_the_documented_interface() -> None:
         "report-json",
         "report-markdown",
         "report-sarif",
+        "plan-json",
     }
     assert not any(re.search("api.?key|app.?key|secret", name) for name in action["inputs"])
     assert action["runs"]["using"] == "composite"
