@@ -54,21 +54,23 @@ def attribution_wording(who: Attribution | None) -> str:
 def item_entry(item: DriftItem, options: RenderOptions, hint: str | None = None) -> str:
     """One list entry: symbol, subject, what differs, the spec link, and its value block;
     ``hint`` (:class:`summary.Hints`) when the two sides look alike."""
-    head = f"- {_ICON[item.severity]} **{s.SYMBOL[item.kind]} {_subject(item)}** {_WHAT[item.kind]}"
+    icon = "✅" if item.origin == "resolved" else _ICON[item.severity]
+    head = f"- {icon} **{s.SYMBOL[item.kind]} {_subject(item)}** {_WHAT[item.kind]}"
     if item.source is not None:
         head += f" · {link(item.source, options)}"
     lines = [head]
+    notes = []  # each a paragraph of its own inside the entry (a line would run on)
     if item.severity == "ignored":
-        lines.append(f"  ignored: {md_text(clip(item.reason or 'no reason given', _PROSE))}")
+        notes.append(f"ignored: {md_text(clip(item.reason or 'no reason given', _PROSE))}")
     if hint:
-        lines.append(f"  ⚠️ {md_text(clip(hint, _PROSE))}")
+        notes.append(f"⚠️ {md_text(clip(hint, _PROSE))}")
+    if item.kind != "changed":
+        shown = item.expected if item.kind == "missing" else item.actual
+        notes.append(_summary(shown, whole=item.field is None))
+    for note in filter(None, notes):
+        lines += ["", f"  {note}"]
     if item.kind == "changed":
         lines += _diff_block(item)
-    else:
-        shown = item.expected if item.kind == "missing" else item.actual
-        summary = _summary(shown, whole=item.field is None)
-        if summary:
-            lines.append(f"  {summary}")
     return "\n".join(lines) + "\n"
 
 
@@ -87,6 +89,13 @@ def _diff_block(item: DriftItem) -> list[str]:
     if item.origin == "conflict":
         base = terminal(s.show_value(item.base_expected, 10**6))
         rows.append(f"  base:    {clip(base, _LINE)}")
+    if item.origin == "resolved":  # the base spec's value; the change's spec agrees now
+        old, now = s.show_pair(item.expected, item.actual, _LINE)
+        rows += [
+            f"- base:    {terminal(old)}",
+            f"+ datadog: {terminal(now)}  (the spec now agrees)",
+        ]
+        return ["  ```diff", *(f"  {row}" for row in rows), "  ```"]
     lines = s.line_diff(item.expected, item.actual)
     if lines:
         rows += ["(- spec, + datadog)", *(terminal(line) for line in lines)]

@@ -33,7 +33,7 @@ def markdown(rep: Any = None, **options: Any) -> str:
     return render(rep or representative(), "markdown", RenderOptions(**options))
 
 
-ITEM_LINE = re.compile(r"^- (❌|⚠️|💤) \*\*", re.M)
+ITEM_LINE = re.compile(r"^- (❌|⚠️|💤|✅) \*\*", re.M)
 
 
 def items_shown(text: str) -> int:
