@@ -97,3 +97,8 @@ class ApplyOptions:
     allow_replace: bool = False
     dry_run: bool = False
     format: str = "text"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SchemaOptions:
+    output: str | None = None  # None: stdout

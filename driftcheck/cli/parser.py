@@ -15,6 +15,7 @@ from driftcheck.cli.commands import (
     cmd_comment,
     cmd_export,
     cmd_plan,
+    cmd_schema,
     cmd_snapshot,
     cmd_validate,
 )
@@ -25,6 +26,7 @@ from driftcheck.cli.options import (
     CommentOptions,
     ExportOptions,
     PlanOptions,
+    SchemaOptions,
     SnapshotOptions,
     ValidateOptions,
 )
@@ -177,6 +179,7 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
         _add_plan,
         _add_apply,
         _add_comment,
+        _add_schema,
     ):
         add(sub)
     return parser
@@ -329,3 +332,9 @@ def _add_comment(sub: Any) -> None:
         help="total deadline for talking to GitHub, retries included (default: 120)",
     )
     p.set_defaults(run=cmd_comment, build=_comment)
+
+
+def _add_schema(sub: Any) -> None:
+    p = _command(sub, "schema", "print the spec JSON Schema (for editors: see README)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of stdout")
+    p.set_defaults(run=cmd_schema, build=lambda a: SchemaOptions(output=a.output))

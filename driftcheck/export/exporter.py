@@ -1,7 +1,8 @@
 """``driftcheck export``: spec files (format v1) written from the live state.
 
 ``render_spec`` turns the connections of one entity into the text of a spec file;
-``export_specs`` writes one file per entity, ``DIR/<entity>.yaml``.
+``export_specs`` writes one file per entity, ``DIR/<entity>.yaml``, and the spec schema
+beside them (``DIR/driftcheck-spec.schema.json``), which their first line points at.
 
 The YAML comes from a small emitter of our own (``yamlemit``), not ``yaml.dump``, which
 follows the house style of ``examples/specs`` and quotes a string exactly when YAML would read
@@ -41,10 +42,12 @@ class UnexportableState(LiveReadError):
 
 @dataclass(frozen=True)
 class ExportResult:
-    """What ``export_specs`` did: the files written, and the entities it wrote nothing for."""
+    """What ``export_specs`` did: the spec files written, the entities it wrote nothing for,
+    and the schema file it wrote beside them (None: already there, or no spec written)."""
 
     written: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]  # (entity, message)
+    schema: str | None = None
 
 
 # ---------------------------------------------------------------- scalars
@@ -153,17 +156,23 @@ def _connection(raw: Any, where: str) -> Entry:
 # ---------------------------------------------------------------- documents
 
 
+#: Written beside the exported specs, which point at it: editors find it offline, with no
+#: setting and no host (a modeline naming a URL would need one that really serves it).
+SCHEMA_FILE = "driftcheck-spec.schema.json"
+MODELINE = f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
+
+
 @functools.cache
-def _schema() -> tuple[str, tuple[str, ...]]:
-    """The schema's ``$id`` and the entity names it allows."""
+def _entity_names() -> tuple[str, ...]:
+    """The entity names the schema allows."""
     schema = json.loads(schema_text(SPEC_SCHEMA))
-    return schema["$id"], tuple(schema["properties"]["entities"]["propertyNames"]["enum"])
+    return tuple(schema["properties"]["entities"]["propertyNames"]["enum"])
 
 
 def _render(
     entity: str, connections: Sequence[Mapping[str, Any]], *, site: str, read_at: str, version: str
 ) -> tuple[str, dict[str, Any]]:
-    schema_id, allowed = _schema()
+    allowed = _entity_names()
     if entity not in allowed:
         raise _fail(f"entity {entity!r}", "spec format v1 has entities " + ", ".join(allowed))
     entries = [_connection(c, f"connection {n}") for n, c in enumerate(connections, 1)]
@@ -174,7 +183,7 @@ def _render(
         "connections": entries,
     }
     lines = [
-        f"# yaml-language-server: $schema={schema_id}",
+        MODELINE,
         "#",
         f"# Exported by driftcheck {note(version)} from the live state of Datadog site "
         f"{note(site)},",
@@ -239,11 +248,26 @@ def export_specs(state: LiveState, out_dir: str, *, force: bool) -> ExportResult
         path = os.path.join(out_dir, f"{entity}.yaml")
         _verify(path, text, document)
         texts[path] = text
-    if texts:
-        _prepare(out_dir, list(texts), force=force)
-    for path, text in texts.items():
+    schema = os.path.join(out_dir, SCHEMA_FILE)
+    files = dict(texts)
+    if texts and not _holds(schema, schema_text(SPEC_SCHEMA)):
+        files[schema] = schema_text(SPEC_SCHEMA)
+    if files:
+        _prepare(out_dir, list(files), force=force)
+    for path, text in files.items():
         write_atomic(path, text, overwrite=force)
-    return ExportResult(written=tuple(texts), failed=tuple(failed))
+    return ExportResult(
+        written=tuple(texts), failed=tuple(failed), schema=schema if schema in files else None
+    )
+
+
+def _holds(path: str, text: str) -> bool:
+    """Whether ``path`` is a regular file that holds exactly ``text`` (then it is kept)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return os.path.isfile(path) and handle.read(len(text) + 1) == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _prepare(out_dir: str, paths: list[str], *, force: bool) -> None:

@@ -86,6 +86,8 @@ def problems(document: Any) -> Iterator[tuple[Mark, str, str]]:
 
 
 def _explain(document: Any, error: Any) -> Iterator[tuple[Mark, str, str]]:
+    if error.validator == "uniqueItems":
+        return  # the rules name every place of a repeated group (rules.py)
     path = list(error.absolute_path)
     where = path_text(path)
     if error.validator == "additionalProperties":

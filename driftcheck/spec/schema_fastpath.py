@@ -26,6 +26,7 @@ _ANNOTATIONS = frozenset(
         "$comment",
         "title",
         "description",
+        "markdownDescription",
         "examples",
         "default",
         "deprecated",
@@ -138,6 +139,13 @@ class _Compiler:
             return lambda v: not isinstance(v, str) or len(v) >= value
         if keyword == "format":
             return (lambda v: not isinstance(v, str) or _is_date(v)) if value == "date" else None
+        if keyword == "uniqueItems":
+            if value is not True:
+                return None
+            return lambda v: (
+                not isinstance(v, list)
+                or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v))
+            )
         if keyword == "items":
             return _each(self.compile(value))
         if keyword == "propertyNames":

@@ -10,6 +10,7 @@ from typing import Any
 
 from helpers import Result, run_cli, write_live_snapshot
 
+SCHEMA_FILE = "driftcheck-spec.schema.json"
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 USERS = [
     {
@@ -46,7 +47,10 @@ def test_export_then_validate_then_check_is_green(tmp_path: Path) -> None:
     out = tmp_path / "specs"
     code, stdout, stderr = run("export", "--live-snapshot", live, "-o", str(out))
     assert (code, stdout) == (0, "")
-    assert stderr == f"wrote {out / 'users.yaml'}\nwrote {out / 'accounts.yaml'}\n"
+    assert stderr == (
+        f"wrote {out / 'users.yaml'}\nwrote {out / 'accounts.yaml'}\n"
+        f"wrote {out / 'driftcheck-spec.schema.json'}\n"
+    )
     users = (out / "users.yaml").read_text(encoding="utf-8")
     assert "datadoghq.eu" in users and "2026-11-29T21:40:58Z" in users
     assert 'display_name: "yes"' in users and 'groups: ["@Business", "on"]' in users
@@ -86,8 +90,8 @@ def test_entity_narrows_the_export(tmp_path: Path) -> None:
     out = tmp_path / "specs"
     code, _, stderr = run("export", "--live-snapshot", live, "-o", str(out), "--entity", "accounts")
     assert code == 0
-    assert [p.name for p in out.iterdir()] == ["accounts.yaml"]
-    assert stderr == f"wrote {out / 'accounts.yaml'}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["accounts.yaml", SCHEMA_FILE]
+    assert stderr == f"wrote {out / 'accounts.yaml'}\nwrote {out / SCHEMA_FILE}\n"
 
 
 def test_an_entity_absent_from_the_snapshot_exits_4_and_gets_no_file(tmp_path: Path) -> None:
@@ -96,7 +100,7 @@ def test_an_entity_absent_from_the_snapshot_exits_4_and_gets_no_file(tmp_path: P
     code, _, stderr = run("export", "--live-snapshot", live, "-o", str(out))
     assert code == 4
     assert "error: accounts:" in stderr and "does not hold entity 'accounts'" in stderr
-    assert [p.name for p in out.iterdir()] == ["users.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [SCHEMA_FILE, "users.yaml"]
     code, _, stderr = run(
         "export", "--live-snapshot", live, "-o", str(tmp_path / "none"), "--entity", "accounts"
     )
@@ -112,4 +116,4 @@ def test_live_state_the_spec_cannot_express_exits_4_and_says_why(tmp_path: Path)
     assert code == 4
     assert "error: accounts: connection 1 ('legacy\\x1b[31m'): 'type' is missing" in stderr
     assert "\x1b" not in stderr  # escaped for the terminal
-    assert [p.name for p in out.iterdir()] == ["users.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [SCHEMA_FILE, "users.yaml"]

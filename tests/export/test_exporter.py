@@ -102,8 +102,8 @@ def _round_trip(state: LiveState, out: Path) -> ExportResult:
 def test_export_writes_the_house_style_spec(tmp_path: Path) -> None:
     conns = _example_connections()
     text = _render(conns)
-    schema_id = json.loads(schema_text(SPEC_SCHEMA))["$id"]
-    assert text.startswith(f"# yaml-language-server: $schema={schema_id}\n#\n")
+    # The schema file export writes beside the spec: editors resolve it offline.
+    assert text.startswith("# yaml-language-server: $schema=./driftcheck-spec.schema.json\n#\n")
     assert "driftcheck 9.9.9" in text and "datadoghq.eu" in text and READ_AT in text
     assert "# Next: review and commit this file, then run 'driftcheck check'" in text
     assert (
@@ -289,7 +289,13 @@ def test_export_writes_one_valid_file_per_entity_and_creates_the_directory(tmp_p
     state = _state({"users": _example_connections(), "accounts": []})
     result = _round_trip(state, out)
     assert result.written == (str(out / "users.yaml"), str(out / "accounts.yaml"))
-    assert sorted(p.name for p in out.iterdir()) == ["accounts.yaml", "users.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "accounts.yaml",
+        "driftcheck-spec.schema.json",
+        "users.yaml",
+    ]
+    schema = (out / "driftcheck-spec.schema.json").read_text(encoding="utf-8")
+    assert schema == schema_text(SPEC_SCHEMA)
 
 
 def test_existing_files_are_never_overwritten_without_force(tmp_path: Path) -> None:
@@ -399,3 +405,18 @@ def test_round_trip_of_generated_live_states(users: list[Any], accounts: list[An
     with tempfile.TemporaryDirectory() as out:
         _round_trip(state, Path(out))
     assert state == before  # the live state is only read
+
+
+def test_the_schema_file_beside_the_specs_is_kept_or_refused_like_a_spec(tmp_path: Path) -> None:
+    state = _state({"users": [_conn()]})
+    first = export_specs(state, str(tmp_path), force=False)
+    assert first.schema == str(tmp_path / "driftcheck-spec.schema.json")
+    (tmp_path / "users.yaml").unlink()
+    again = export_specs(state, str(tmp_path), force=False)  # same schema: left as it is
+    assert again.schema is None and again.written == (str(tmp_path / "users.yaml"),)
+    (tmp_path / "users.yaml").unlink()
+    (tmp_path / "driftcheck-spec.schema.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"driftcheck-spec\.schema\.json: file exists"):
+        export_specs(state, str(tmp_path), force=False)
+    assert not (tmp_path / "users.yaml").exists()  # nothing written
+    assert export_specs(state, str(tmp_path), force=True).schema

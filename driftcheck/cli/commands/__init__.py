@@ -9,6 +9,7 @@ from driftcheck.cli.commands.check import cmd_check
 from driftcheck.cli.commands.comment import cmd_comment
 from driftcheck.cli.commands.export import cmd_export
 from driftcheck.cli.commands.plan import cmd_plan
+from driftcheck.cli.commands.schema import cmd_schema
 from driftcheck.cli.commands.snapshot import cmd_snapshot
 from driftcheck.cli.commands.validate import cmd_validate
 
@@ -18,6 +19,7 @@ __all__ = [
     "cmd_comment",
     "cmd_export",
     "cmd_plan",
+    "cmd_schema",
     "cmd_snapshot",
     "cmd_validate",
 ]

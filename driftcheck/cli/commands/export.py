@@ -17,7 +17,7 @@ def cmd_export(options: ExportOptions, ctx: Context) -> ExitCode:
     entities = select_entities(None, options.live.entities)
     state = live_reader(options.live, ctx)(entities)
     result = export_specs(state, options.output, force=options.force)
-    for path in result.written:
+    for path in (*result.written, *([result.schema] if result.schema else [])):
         ctx.stderr.write(f"wrote {safe(path)}\n")
     for entity, message in result.failed:
         ctx.stderr.write(f"error: {safe(entity)}: {safe(message)}\n")
