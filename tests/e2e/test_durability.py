@@ -119,7 +119,9 @@ OUTPUTS = [
     ),
     Output("snapshot", lambda d: ["snapshot", "-o", str(d / "live.json")], ("live.json",)),
     Output(
-        "export", lambda d: ["export", "-o", str(d), "--force"], ("users.yaml", "accounts.yaml")
+        "export",
+        lambda d: ["export", "-o", str(d), "--force"],
+        ("users.yaml", "accounts.yaml", "driftcheck-spec.schema.json"),
     ),
 ]
 OUTPUT_IDS = [o.name for o in OUTPUTS]
