@@ -76,7 +76,7 @@ class ExportOptions:
 class CommentOptions:
     report: str
     key: str | None = None
-    author: str = "github-actions[bot]"
+    author: str | None = None  # None: $DRIFTCHECK_COMMENT_AUTHOR, else github-actions[bot]
     timeout: float = 120.0
 
 

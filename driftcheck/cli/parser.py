@@ -319,10 +319,10 @@ def _add_comment(sub: Any) -> None:
     )
     p.add_argument(
         "--author",
-        default="github-actions[bot]",
+        default=None,
         metavar="LOGIN",
         help="the login GITHUB_TOKEN acts for; only a comment by it is ever updated "
-        "(default: github-actions[bot], the workflow token)",
+        "(default: $DRIFTCHECK_COMMENT_AUTHOR, else github-actions[bot], the workflow token)",
     )
     p.add_argument(
         "--timeout",

@@ -182,3 +182,22 @@ def test_a_warnings_only_run_updates_the_earlier_verdict(
     assert result.code == 0 and "updated (back in sync)" in result.out
     (body,) = github.bodies(PR)
     assert "in sync, with warnings" in body and "drift found" not in body
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_author_of_our_comment_can_be_named(
+    env: dict[str, str], report: str, github: FakeGitHub, how: str
+) -> None:
+    # A GitHub App's token: its comments are by drift-app[bot], not github-actions[bot].
+    github.login = "drift-app[bot]"
+    extra = ["--author", "drift-app[bot]"] if how == "option" else []
+    if how == "environment":
+        env = {**env, "DRIFTCHECK_COMMENT_AUTHOR": "drift-app[bot]"}
+    assert run(env, "comment", report, *extra).out.startswith("created")
+    github.comments[PR][0]["body"] = github.comments[PR][0]["body"].replace(
+        "<!-- driftcheck:digest", "<!-- driftcheck:digest 0"
+    )  # a report that changed since: the comment must be found and edited
+    code, out, _ = run(env, "comment", report, *extra)
+    assert code == 0
+    assert out.startswith("updated the comment"), out
+    assert len(github.bodies(PR)) == 1

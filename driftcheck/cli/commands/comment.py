@@ -27,7 +27,7 @@ def cmd_comment(options: CommentOptions, ctx: Context) -> ExitCode:
             sleep=ctx.sleep,
             clock=ctx.clock,
             timeout=options.timeout,
-            author=options.author,
+            author=_author(options, ctx),
         )
         return _tell(outcome, ctx)
     outcome = post_comment(
@@ -38,7 +38,7 @@ def cmd_comment(options: CommentOptions, ctx: Context) -> ExitCode:
         sleep=ctx.sleep,
         clock=ctx.clock,
         timeout=options.timeout,
-        author=options.author,
+        author=_author(options, ctx),
     )
     return _tell(outcome, ctx)
 
@@ -58,3 +58,11 @@ def _tell(outcome: CommentOutcome, ctx: Context) -> ExitCode:
     prefix = "warning: " if outcome.warning else ""
     stream.write(f"{prefix}{safe(outcome.message)}\n")
     return ExitCode.OK
+
+
+def _author(options: CommentOptions, ctx: Context) -> str:
+    """Whose comment is ours: --author, else $DRIFTCHECK_COMMENT_AUTHOR (the action's step
+    can set it with ``env:``), else the workflow token's github-actions[bot]."""
+    from driftcheck.github.comment import DEFAULT_AUTHOR
+
+    return options.author or ctx.env.get("DRIFTCHECK_COMMENT_AUTHOR", "").strip() or DEFAULT_AUTHOR
