@@ -405,3 +405,36 @@ def test_ci_can_serve_the_fake_datadog_api_for_the_action(tmp_path: Path) -> Non
     steps = ci["jobs"]["action"]["steps"]
     assert any("fakes.serve_datadog" in step.get("run", "") for step in steps)
     assert [step["with"]["paths"] for step in steps if step.get("uses") == "./"]
+
+
+# ---------------------------------------------------------------- multi-org.yml
+
+
+def test_multi_org_summary_merges_every_legs_report(tmp_path: Path) -> None:
+    workflow = load(ROOT / "examples" / "workflows" / "multi-org.yml")
+    legs = tmp_path / "legs"
+    for org, code in (("production", "2"), ("disaster-recovery", "4")):
+        (legs / f"driftcheck-{org}").mkdir(parents=True)
+        (legs / f"driftcheck-{org}" / "leg.json").write_text(
+            json.dumps({"org": org, "exit_code": code}), encoding="utf-8"
+        )
+    report = legs / "driftcheck-production" / "report.json"
+    done = run_cli(
+        "check",
+        str(ROOT / "examples" / "specs"),
+        "--live-snapshot",
+        str(ROOT / "examples" / "live-snapshot.json"),
+        "--report-json",
+        str(report),
+    )
+    assert done.code == 2, done.err
+    errors = json.loads(report.read_text(encoding="utf-8"))["summary"]["by_severity"]["error"]
+    runner = Runner(tmp_path, {})
+    step = find_step(workflow["jobs"]["summary"]["steps"], "One summary for every organisation")
+    ran = runner.run(step, {})
+    assert ran.returncode == 0, ran.stderr
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "| `disaster-recovery` | live state unreadable | 4 |  |  |" in summary
+    assert f"| `production` | drift | 2 | {errors} | 0 |" in summary
+    legs_step = workflow["jobs"]["drift"]["steps"]
+    assert find_step(legs_step, "driftcheck")["with"]["comment-key"] == "${{ matrix.org }}"
