@@ -44,15 +44,15 @@ def _drift(report: Report) -> str:
     more_errors = max(0, len(report.errors) - MAX_ANNOTATIONS)
     more_warnings = 0
     hints = s.Hints(report)
-    for item in report.items:
-        if item.severity == "error":
+    for item in report.items:  # with a base, drift from before the change only warns
+        if item.fails(report.fail_on):
             if len(errors) < MAX_ANNOTATIONS:
-                errors.append(_item(item, hints.get(item)))
+                errors.append(_item(item, hints.get(item), "error"))
             else:
                 more_errors += 1
-        elif item.severity == "warning":
+        elif item.severity in ("error", "warning"):
             if len(warnings) < MAX_ANNOTATIONS:
-                warnings.append(_item(item, hints.get(item)))
+                warnings.append(_item(item, hints.get(item), "warning"))
             else:
                 more_warnings += 1
     room = max(0, MAX_ANNOTATIONS - len(warnings))
@@ -109,13 +109,16 @@ def _problems(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _item(item: DriftItem, hint: str | None) -> str:
+def _item(item: DriftItem, hint: str | None, level: str) -> str:
     where = f"{terminal_id(item.entity)}/{terminal_id(item.connection)}"
-    title = f"driftcheck: {terminal_id(s.subject(item))} {_TITLE[item.kind]}"
+    origin = _ORIGIN.get(item.origin or "", "")
+    title = f"driftcheck: {terminal_id(s.subject(item))} {_TITLE[item.kind]}{origin}"
     lines = [f"{where}: {terminal_id(s.subject(item))}: {s.WORDING[item.kind]}"]
     if item.kind == "changed":
         spec, live = s.show_pair(item.expected, item.actual)
         lines += [f"spec: {terminal(spec)}", f"datadog: {terminal(live)}"]
+        if item.origin == "conflict":
+            lines.append(f"base spec: {terminal(s.show_value(item.base_expected))}")
         diff = s.line_diff(item.expected, item.actual)
         if diff:
             lines += ["line diff (- spec, + datadog):", *map(terminal, diff)]
@@ -128,10 +131,14 @@ def _item(item: DriftItem, hint: str | None) -> str:
         lines.append(f"note: {terminal(hint)}")
     if s.attribution(item):
         lines.append(terminal(s.attribution(item)))
-    level = "error" if item.severity == "error" else "warning"
     return _command(level, item.source, terminal(title), "\n".join(lines))
 
 
+_ORIGIN = {
+    "introduced": " (introduced by this change)",
+    "conflict": " (conflict: also changed in Datadog)",
+    "existing": " (drifted before this change)",
+}
 _TITLE = {
     "missing": "missing in Datadog",
     "unexpected": "not in the spec",

@@ -88,7 +88,7 @@ def _whole_connection(item: DriftItem) -> bool:
 
 def _item(item: DriftItem, paint: _Paint, hints: s.Hints, *, indent: int) -> list[str]:
     symbol = paint(s.SYMBOL[item.kind], item.severity)
-    tag = paint(f"[{item.severity}]", item.severity)
+    tag = paint(f"[{item.severity}{', ' + item.origin if item.origin else ''}]", item.severity)
     lines = [
         f"{' ' * indent}{symbol} {terminal_id(s.subject(item))}: {s.WORDING[item.kind]}  {tag}"
     ]

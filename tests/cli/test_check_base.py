@@ -202,3 +202,18 @@ def test_report_sarif_is_written_with_baseline_states(repo: Path) -> None:
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris == {"specs/users.yaml"}
     assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.as_uri() + "/"
+
+
+def test_annotations_fail_only_what_the_change_brings(repo: Path) -> None:
+    result = run_cli(
+        "check", "specs", "--live-snapshot", "live.json", "--base", "main", "--format", "github"
+    )
+    lines = result.out.splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert len(errors) == 2
+    assert any("(conflict%3A also changed in Datadog)" in line for line in errors)
+    assert any("(introduced by this change)" in line for line in errors)
+    assert [("(drifted before this change)" in line) for line in warnings] == [True]
+    text = run_cli("check", "specs", "--live-snapshot", "live.json", "--base", "main").out
+    assert "[error, conflict]" in text and "[error, existing]" in text
