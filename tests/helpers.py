@@ -124,3 +124,17 @@ def cell_text(cell: Token) -> str:
     """What a reader sees in a table cell: its text and code, markup gone."""
     inline = walk(cell.children or [])
     return "".join(t.content for t in inline if t.type in ("text", "code_inline"))
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with a fixed author (tests make real repositories); its stdout."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()

@@ -182,7 +182,7 @@ def _three_way(report: Report, options: RenderOptions) -> list[_Section]:
         ),
         _Section(
             "🆕 Introduced by this change",
-            lambda: _todo_introduced(first),
+            lambda: _todo(_INTRODUCED, first),
             [i for i in errors if i.origin == "introduced"],
             folded=False,
         ),
@@ -194,7 +194,7 @@ def _three_way(report: Report, options: RenderOptions) -> list[_Section]:
         ),
         _Section(
             "🕰️ Already drifted before this change",
-            lambda: _todo_existing(existing[0] if existing else None),
+            lambda: _todo(_EXISTING, existing[0] if existing else None),
             existing,
             folded=True,
         ),
@@ -211,22 +211,20 @@ def _three_way(report: Report, options: RenderOptions) -> list[_Section]:
     ]
 
 
-def _todo_introduced(example: DriftItem | None) -> str:
-    text = (
-        "**What to do:** this change makes the spec and Datadog differ. Make the same "
-        "change in Datadog when it merges, or revert it in the spec. To accept a "
-        "difference, add an `ignore` entry with a reason"
-    )
-    return text + (f", e.g.:\n\n{mi.ignore_yaml(example)}" if example else ".")
+_INTRODUCED = (
+    "this change makes the spec and Datadog differ. Make the same change in Datadog when it "
+    "merges, or revert it in the spec. To accept a difference, add an `ignore` entry with a "
+    "reason"
+)
+_EXISTING = (
+    "not caused by this change, and it does not fail it. Update the spec to Datadog's value, "
+    "revert the edit in Datadog, or add an `ignore` entry with a reason"
+)
 
 
-def _todo_existing(example: DriftItem | None) -> str:
-    text = (
-        "**What to do:** not caused by this change, and it does not fail it. Update the "
-        "spec to Datadog's value, revert the edit in Datadog, or add an `ignore` entry "
-        "with a reason"
-    )
-    return text + (f", e.g.:\n\n{mi.ignore_yaml(example)}" if example else ".")
+def _todo(text: str, example: DriftItem | None) -> str:
+    """A "what to do" line, with the ignore entry to paste for ``example``."""
+    return f"**What to do:** {text}" + (f", e.g.:\n\n{mi.ignore_yaml(example)}" if example else ".")
 
 
 def _todo_two_way(example: DriftItem) -> Callable[[], str]:

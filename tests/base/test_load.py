@@ -3,10 +3,10 @@ test, without touching the work tree."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import git
 
 from driftcheck.base.load import load_base_spec
 from driftcheck.errors import BaseSpecInvalid, UsageError
@@ -21,17 +21,6 @@ entities:
         fields:
           - {id: tier, source_name: tier, type: string, display_name: Tier}
 """
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
 
 
 def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:

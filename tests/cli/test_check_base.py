@@ -4,13 +4,12 @@ test: the base spec is read from git, the change's spec from the work tree, one 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from helpers import run_cli, write_live_snapshot
+from helpers import git, run_cli, write_live_snapshot
 
 from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
 
@@ -57,15 +56,6 @@ LIVE = {
         }
     ]
 }
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from action_runner import STEPS, Runner, action_context, fake_venv, find_step, run_action
 from fakes.datadog_api import FakeDatadog, running, sample_connection
 from fakes.github_api import FakeGitHub
-from helpers import pull_request_env
+from helpers import git, pull_request_env
 
 PR = 9
 BASE_SPEC = """\
@@ -36,17 +36,6 @@ HEAD_SPEC = (
         join: {attribute: user_id, type: user_id}
 """
 )
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
 
 
 @pytest.fixture
