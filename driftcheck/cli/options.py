@@ -52,6 +52,7 @@ class CheckOptions:
     report_json: str | None = None
     report_markdown: str | None = None
     report_sarif: str | None = None
+    report_junit: str | None = None
     report_only: bool = False
     color: str = "auto"
     base: str | None = None  # a git revision: the three-way comparison

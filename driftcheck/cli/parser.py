@@ -73,6 +73,7 @@ def _check(args: argparse.Namespace) -> CheckOptions:
         report_json=args.report_json,
         report_markdown=args.report_markdown,
         report_sarif=args.report_sarif,
+        report_junit=args.report_junit,
         report_only=args.report_only,
         color=args.color,
         base=args.base,
@@ -215,7 +216,12 @@ def _add_check(sub: Any) -> None:
         help="stdout format (default: text; github when GITHUB_ACTIONS=true)",
     )
     p.add_argument("--output", metavar="FILE", help="write the --format output to FILE instead")
-    for fmt, what in (("json", "JSON report"), ("markdown", "Markdown report"), ("sarif", "SARIF")):
+    for fmt, what in (
+        ("json", "JSON report"),
+        ("markdown", "Markdown report"),
+        ("sarif", "SARIF"),
+        ("junit", "JUnit XML (GitLab, Jenkins, Azure)"),
+    ):
         p.add_argument(f"--report-{fmt}", metavar="FILE", help=f"also write the {what} to FILE")
     p.add_argument("--report-only", action="store_true", help="exit 0 on drift (never on errors)")
     p.add_argument(

@@ -45,6 +45,7 @@ _MODULES = {
     "markdown": "markdown",
     "github": "github",
     "sarif": "sarif",
+    "junit": "junit",
 }
 FORMATS: tuple[str, ...] = tuple(_MODULES)
 

@@ -17,16 +17,17 @@ SUFFIX = {
     "markdown": "md",
     "github": "github.txt",
     "sarif": "sarif",
+    "junit": "junit",
 }
 
 
 def test_registry_supplies_every_cli_format() -> None:
-    assert FORMATS == ("text", "json", "markdown", "github", "sarif")
+    assert FORMATS == ("text", "json", "markdown", "github", "sarif", "junit")
     assert cli.FORMATS is FORMATS
 
 
 def test_unknown_format_is_a_usage_error_naming_the_formats() -> None:
-    with pytest.raises(UsageError, match="formats: text, json, markdown, github, sarif"):
+    with pytest.raises(UsageError, match="formats: text, json, markdown, github, sarif, junit"):
         render(representative(), "yaml", RenderOptions())
 
 

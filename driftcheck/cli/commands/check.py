@@ -27,6 +27,7 @@ def cmd_check(options: CheckOptions, ctx: Context) -> ExitCode:
             ("--report-json", options.report_json),
             ("--report-markdown", options.report_markdown),
             ("--report-sarif", options.report_sarif),
+            ("--report-junit", options.report_junit),
         ],
         ctx.env,
     )
@@ -140,6 +141,7 @@ def _refuse_shared_outputs(options: CheckOptions) -> None:
         ("--report-json", options.report_json),
         ("--report-markdown", options.report_markdown),
         ("--report-sarif", options.report_sarif),
+        ("--report-junit", options.report_junit),
     ):
         if not value:
             continue
@@ -182,6 +184,8 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         write_atomic(options.report_markdown, rendered("markdown"))
     if options.report_sarif:
         write_atomic(options.report_sarif, rendered("sarif"))
+    if options.report_junit:
+        write_atomic(options.report_junit, rendered("junit"))
     output = rendered(fmt)
     if options.output:
         write_atomic(options.output, output)
