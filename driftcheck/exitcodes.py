@@ -62,9 +62,13 @@ def decide_plan(plan: Plan) -> ExitCode:
     return ExitCode.DRIFT if plan.operations else ExitCode.OK
 
 
-def decide_apply(results: tuple[OperationResult, ...], unverified: tuple[str, ...]) -> ExitCode:
-    """Exit code of a finished apply: a failed operation (4) wins over a verification that
-    found planned changes missing (2)."""
+def decide_apply(
+    results: tuple[OperationResult, ...], unverified: tuple[str, ...], *, interrupted: bool = False
+) -> ExitCode:
+    """Exit code of a finished apply: ^C (130) wins, then a failed or unattempted operation
+    (4), then a verification that found planned changes missing (2)."""
+    if interrupted:
+        return ExitCode.INTERRUPTED
     if any(r.outcome != "applied" for r in results):
         return ExitCode.LIVE_UNREADABLE
     return ExitCode.DRIFT if unverified else ExitCode.OK

@@ -129,19 +129,39 @@ def execute(
         threading.Thread(target=work, name=f"driftcheck-apply-{n}", daemon=True)
         for n in range(max(1, min(workers, len(operations))))
     ]
+    interrupted = False
     try:
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+    except KeyboardInterrupt:
+        # ^C: no operation starts; those in flight finish (each within the deadline) so that
+        # the report can say what was applied. A second ^C stops waiting.
+        stop.set()
+        interrupted = True
+        for thread in threads:
+            if thread.ident is not None:  # started (^C may come inside start())
+                thread.join()
     finally:
         stop.set()
     if crashed:
         raise crashed[0]
-    return tuple(
+    done = tuple(
         results.get(i) or OperationResult(operation=op, outcome="not_attempted")
         for i, op in enumerate(operations)
     )
+    if interrupted:
+        raise Interrupted(done)
+    return done
+
+
+class Interrupted(KeyboardInterrupt):
+    """^C during an apply, with what became of every operation until then."""
+
+    def __init__(self, results: tuple[OperationResult, ...]) -> None:
+        super().__init__("interrupted")
+        self.results = results
 
 
 def _run(op: Operation, send: Send) -> OperationResult:

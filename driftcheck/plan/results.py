@@ -33,6 +33,8 @@ def verdict(report: ApplyReport) -> str:
         f"Apply: {counts['applied']} applied, {counts['failed']} failed, "
         f"{counts['not_attempted']} not attempted."
     )
+    if report.interrupted:
+        line += " Interrupted (^C): nothing was verified."
     if counts["failed"] or counts["not_attempted"]:
         line += " Run 'driftcheck plan' again: it shows exactly what remains."
     elif report.unverified:

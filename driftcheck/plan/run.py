@@ -10,6 +10,7 @@ from driftcheck.errors import StalePlan, UsageError
 from driftcheck.model import LiveState
 from driftcheck.plan.apply import (
     WORKERS,
+    Interrupted,
     OperationResult,
     Send,
     execute,
@@ -32,6 +33,7 @@ class ApplyReport:
     unverified: tuple[str, ...] = ()
     unreadable: tuple[str, ...] = ()
     dry_run: bool = False
+    interrupted: bool = False  # ^C: the results say what was done until then; no verification
 
 
 def refuse_missing_flags(plan: Plan, *, allow_delete: bool, allow_replace: bool) -> None:
@@ -81,7 +83,10 @@ def run_apply(
             raise StalePlan("\n".join(lines))
     if dry_run:
         return ApplyReport(plan=plan, dry_run=True)
-    results = execute(plan.operations, send, workers=workers)
+    try:
+        results = execute(plan.operations, send, workers=workers)
+    except Interrupted as stop:
+        return ApplyReport(plan=plan, results=stop.results, interrupted=True)
     applied = tuple(r.operation for r in results if r.outcome == "applied")
     problems: tuple[str, ...] = ()
     if applied:

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import jsonschema
+import pytest
 from fakes import VirtualTime
 from fakes.datadog_api import (
     API_KEY,
@@ -328,3 +329,31 @@ def test_the_timeout_is_one_deadline_for_the_whole_apply(
     result = run_cli("apply", str(folder), "--timeout", "30", env=fake.env(), clock=clock)
     assert result.code == 4 and "--timeout deadline" in result.out, result
     assert [r.method for r in fake.writes] == ["POST"]  # not sent again past the deadline
+
+
+def test_an_interrupted_apply_reports_what_was_done_and_exits_130(
+    fake: FakeDatadog, write_spec: SpecWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import _thread
+    import time
+
+    from driftcheck.plan import apply as apply_module
+
+    real = apply_module._run
+    started: list[str] = []
+
+    def run_then_interrupt(op: object, send: object) -> object:
+        started.append(op.connection)  # type: ignore[attr-defined]
+        if len(started) == 1:
+            _thread.interrupt_main()  # ^C while the first operation is in flight
+            time.sleep(0.2)
+        return real(op, send)  # type: ignore[arg-type]
+
+    folder = write_spec([declared(sample_connection(f"c{n}")) for n in range(20)])
+    fake.set_connections("users", [])
+    monkeypatch.setattr(apply_module, "_run", run_then_interrupt)
+    result = run_cli("apply", str(folder), env=fake.env())
+    assert result.code == 130, result
+    assert "Interrupted (^C)" in result.out and "not attempted" in result.out
+    applied = [line for line in result.out.splitlines() if line.startswith("applied")]
+    assert len(applied) == len(fake.connections("users")) >= 1, result.out

@@ -55,7 +55,9 @@ def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
         return ExitCode.LIVE_UNREADABLE
     render = render_markdown if options.format == "markdown" else render_results
     ctx.stdout.write(render(report))
-    return ExitCode.OK if report.dry_run else decide_apply(report.results, report.unverified)
+    if report.dry_run:
+        return ExitCode.OK
+    return decide_apply(report.results, report.unverified, interrupted=report.interrupted)
 
 
 def _saved_plan(options: ApplyOptions, target: Target) -> Plan:
