@@ -142,7 +142,7 @@ def _pieces(section: _Section, options: RenderOptions, hints: s.Hints) -> Iterat
     for index, item in enumerate(section.items):
         if (item.entity, item.connection) != current:
             current = (item.entity, item.connection)
-            group = [i for i in section.items[index:] if (i.entity, i.connection) == current]
+            group = list(_run(section.items, index, current))
             yield mi.connection_line(item.entity, item.connection, group), "header"
         yield mi.item_entry(item, options, hints.get(item)), "item"
     if section.notices:
@@ -150,6 +150,15 @@ def _pieces(section: _Section, options: RenderOptions, hints: s.Hints) -> Iterat
             yield "**Notices**\n\n", "header"
         for line in section.notices:
             yield line, section.unit
+
+
+def _run(items: list[DriftItem], start: int, key: tuple[str, str]) -> Iterator[DriftItem]:
+    """The items from ``start`` on that belong to connection ``key``, up to the next one
+    (only what one connection line stands for: never a scan of the whole report)."""
+    for index in range(start, len(items)):
+        if (items[index].entity, items[index].connection) != key:
+            return
+        yield items[index]
 
 
 def _left_out(left: dict[str, int], budget: int) -> str:
