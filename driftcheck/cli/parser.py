@@ -30,6 +30,7 @@ from driftcheck.cli.options import (
     SnapshotOptions,
     ValidateOptions,
 )
+from driftcheck.cli.suggest import did_you_mean
 from driftcheck.errors import UsageError
 from driftcheck.exitcodes import EPILOG, ExitCode
 from driftcheck.redact import TextSink
@@ -139,6 +140,7 @@ class _Parser(argparse.ArgumentParser):
     stream: TextSink = sys.stdout
 
     def error(self, message: str) -> NoReturn:
+        message = did_you_mean(self, message)
         raise UsageError(f"{message}\nRun '{self.prog} --help' for usage.")
 
     def _print_message(self, message: str, file: object = None) -> None:
@@ -228,8 +230,8 @@ def _add_check(sub: Any) -> None:
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="colours in the text format: auto (on a terminal, without NO_COLOR and "
-        "--output; the default), always or never",
+        help="colours in the text format: auto (the default: on a terminal, or forced by "
+        "FORCE_COLOR/CLICOLOR_FORCE; never with NO_COLOR, TERM=dumb or --output), always or never",
     )
     p.add_argument(
         "--base",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from driftcheck.cli.color import wants_color
 from driftcheck.cli.context import Context, safe
 from driftcheck.cli.live_reader import live_reader, resolve
 from driftcheck.cli.options import CheckOptions
@@ -158,11 +159,8 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
     from driftcheck.atomic import write_atomic
     from driftcheck.reporters import RenderOptions, render
 
-    color = options.color == "always" or (
-        options.color == "auto"
-        and not options.output
-        and "NO_COLOR" not in ctx.env
-        and ctx.stdout.isatty()
+    color = wants_color(
+        options.color, ctx.env, isatty=ctx.stdout.isatty(), to_file=bool(options.output)
     )
     root = None
     if fmt == "sarif" or options.report_sarif:

@@ -1,0 +1,42 @@
+"""Did-you-mean for usage errors: a mistyped command, option or choice gets the closest
+valid one (argparse's messages name the bad word and, for choices, the valid ones)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+
+_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+_UNRECOGNIZED = re.compile(r"unrecognized arguments: (.*)")
+
+
+def did_you_mean(parser: argparse.ArgumentParser, message: str) -> str:
+    """``message`` with "did you mean ...?" appended when a close match exists."""
+    found = _CHOICE.search(message)
+    if found:
+        choices = re.findall(r"'([^']*)'", found.group(2)) or found.group(2).split(", ")
+        return _hint(message, found.group(1), choices)
+    found = _UNRECOGNIZED.search(message)
+    if found:
+        options = sorted(_option_strings(parser))
+        for word in found.group(1).split():
+            if word.startswith("--"):
+                return _hint(message, word.split("=", 1)[0], options)
+    return message
+
+
+def _hint(message: str, word: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(word, valid, n=1, cutoff=0.6)
+    return f"{message} (did you mean {close[0]!r}?)" if close else message
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every long option of ``parser`` and of its subcommands."""
+    found: set[str] = set()
+    for action in parser._actions:
+        found.update(o for o in action.option_strings if o.startswith("--"))
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
