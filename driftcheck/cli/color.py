@@ -3,6 +3,7 @@ whether stdout is a terminal."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping
 
 
@@ -21,3 +22,10 @@ def wants_color(choice: str, env: Mapping[str, str], *, isatty: bool, to_file: b
     if env.get("TERM") == "dumb":
         return False
     return isatty
+
+
+def terminal_width(env: Mapping[str, str]) -> int:
+    """The terminal's width in columns: ``COLUMNS`` when set, else the terminal's, at least 40."""
+    columns = env.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else shutil.get_terminal_size().columns
+    return max(width, 40)

@@ -33,6 +33,8 @@ class RenderOptions:
     markdown_budget: int = MARKDOWN_BUDGET
     #: absolute path that SARIF URIs are relative to (``spec.repository.repository_root``)
     repository_root: str | None = None
+    #: the terminal's width: the text format wraps long lines at spaces to it (None: never)
+    width: int | None = None
 
 
 Renderer = Callable[[Report, RenderOptions], str]

@@ -8,6 +8,7 @@ output are ours, and only when ``options.color`` is set.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from driftcheck.escape import terminal, terminal_id
@@ -54,7 +55,24 @@ def render(report: Report, options: RenderOptions) -> str:
     if report.status == "in_sync" and counts.by_severity["warning"]:
         style = "warning"
     lines.append(paint(verdict, style))
+    if options.width:
+        lines = [part for line in lines for part in _wrap(line, options.width)]
     return "\n".join(lines) + "\n"
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    """``line`` wrapped at spaces to ``width`` columns, continuations indented under its
+    text; a single token longer than the line (an id, a URL) is kept whole, never cut."""
+    if len(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip(" ")) + 4)
+    return textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [line]
 
 
 def _entity(

@@ -103,3 +103,18 @@ def test_hostile_values_cannot_drive_the_terminal() -> None:
             assert not line.startswith(("::", "line2", "%0A")), line
     assert "\\e[31mred\\e[0m" in text(hostile())
     assert "\\e]8;;http://x\\x07link" in text(hostile())
+
+
+def test_long_values_wrap_at_spaces_to_the_terminal_width_and_tokens_stay_whole() -> None:
+    from samples import item, report
+
+    from driftcheck.reporters import RenderOptions, render
+
+    long_url = "https://example.com/" + "a" * 90
+    changed = item(kind="changed", attribute="description", expected="word " * 30, actual=long_url)
+    text = render(report(items=(changed,)), "text", RenderOptions(width=60))
+    lines = text.splitlines()
+    assert all(len(line) <= 60 for line in lines if long_url not in line)
+    assert any(line.strip() == f'"{long_url}"' for line in lines)  # never cut mid-token
+    assert " ".join(text.split()).count("word") == 30  # nothing lost, only re-flowed
+    assert render(report(items=(changed,)), "text", RenderOptions()).count("\n") < len(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from driftcheck.cli.color import wants_color
+from driftcheck.cli.color import terminal_width, wants_color
 from driftcheck.cli.context import Context, safe
 from driftcheck.cli.live_reader import live_reader, resolve
 from driftcheck.cli.options import CheckOptions
@@ -167,7 +167,12 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         from driftcheck.spec.repository import repository_root
 
         root = str(repository_root(ctx.env, Path.cwd()))
-    render_options = RenderOptions(color=color, link_base=link_base(ctx.env), repository_root=root)
+    render_options = RenderOptions(
+        color=color,
+        link_base=link_base(ctx.env),
+        repository_root=root,
+        width=terminal_width(ctx.env) if ctx.stdout.isatty() and not options.output else None,
+    )
 
     done: dict[str, str] = {}  # the Markdown report and the job summary are rendered once
 
