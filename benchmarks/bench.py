@@ -466,8 +466,9 @@ def action_cmd(data: Dataset, side: Side, out: Path) -> Cmd:
     return Cmd(cmd.name, cmd.argv, cmd.env, cmd.ok_codes, lambda: summary.unlink(missing_ok=True))
 
 
-def bench_deep(res: Results, deep: Dataset, sides: Sequence[Side], runs: int) -> Path:
-    """The action's call on 10k drifted fields ÷ the floor; returns a report for comment."""
+def bench_deep(res: Results, deep: Dataset, sides: Sequence[Side], runs: int) -> dict[str, Path]:
+    """The action's call on 10k drifted fields ÷ the floor; returns each side's JSON report
+    (for ``comment``: a version reads the reports of its own format version)."""
     outs = {side.label: deep.root / f"out-{i}" for i, side in enumerate(sides)}
     commands = [floor_cmd(deep)] + [
         _renamed(action_cmd(deep, side, outs[side.label]), f"{side.label} deep") for side in sides
@@ -488,16 +489,17 @@ def bench_deep(res: Results, deep: Dataset, sides: Sequence[Side], runs: int) ->
         lambda side: action_cmd(deep, side, outs[side.label]).shown(),
         floor_cmd(deep).shown(),
     )
-    return outs[sides[-1].label] / "report.json"
+    return {label: out / "report.json" for label, out in outs.items()}
 
 
-def bench_comment(res: Results, report: Path, sides: Sequence[Side], runs: int) -> None:
+def bench_comment(res: Results, reports: dict[str, Path], sides: Sequence[Side], runs: int) -> None:
     """``comment`` on the deep report, against a fake GitHub on 127.0.0.1, ÷ the floor of
     starting a process that imports requests and loads the report."""
     sys.path.insert(0, str(ROOT))
     from tests.fakes.github_api import FakeGitHub, serve
 
     fake = FakeGitHub()
+    report = reports[sides[-1].label]
     with contextlib.contextmanager(serve)(fake):
         event = report.parent / "event.json"
         event.write_text(
@@ -515,7 +517,7 @@ def bench_comment(res: Results, report: Path, sides: Sequence[Side], runs: int) 
         commands = [floor] + [
             Cmd(
                 f"{side.label} comment",
-                (PY, "-m", "driftcheck", "comment", str(report), "--key", f"bench{i}"),
+                (PY, "-m", "driftcheck", "comment", str(reports[side.label]), "--key", f"b{i}"),
                 side.env(env),
             )
             for i, side in enumerate(sides)
@@ -924,9 +926,9 @@ def _run(res: Results, only: set[str], sides: list[Side], args: argparse.Namespa
         bench_end_to_end(res, medium, large, sides, args.runs)
     if only & {"deep", "comment"}:
         deep = dataset(work, "deep", connections=200, fields=50, every_field=True)
-        report = bench_deep(res, deep, sides, args.runs)
+        reports = bench_deep(res, deep, sides, args.runs)
         if "comment" in only:
-            bench_comment(res, report, sides, args.runs)
+            bench_comment(res, reports, sides, args.runs)
     if "scale" in only:
         bench_scale(res, work, sides, args.scale_runs)
     if "diff" in only:
