@@ -744,6 +744,7 @@ def bench_startup(res: Results, small: Dataset, runs: int) -> None:
 
 def bench_live(res: Results, runs: int, work: Path) -> None:
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests"))  # the fakes import each other as ``fakes``
     from driftcheck.live.client import Credentials, read_live, resolve_target
     from tests.fakes.datadog_api import running, sample_connection
 
