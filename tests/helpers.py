@@ -54,6 +54,27 @@ def run_cli(
     return Result(code, out.getvalue(), err.getvalue())
 
 
+#: A spec file declaring one connection of ``users`` (the fakes' sample connection's id).
+ONE_CONNECTION_SPEC = """\
+version: 1
+entities:
+  users:
+    connections:
+      - id: user-profiles-connection
+        type: ref_table
+        join: {attribute: user_email, type: email}
+"""
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def check_examples(*argv: str, env: dict[str, str] | None = None) -> Result:
+    """``driftcheck check`` of the shipped examples against their live snapshot (exit 2:
+    they drift), with more arguments ``argv``."""
+    snapshot = str(EXAMPLES / "live-snapshot.json")
+    return run_cli("check", str(EXAMPLES / "specs"), "--live-snapshot", snapshot, *argv, env=env)
+
+
 def write_exported_specs(folder: Path, entities: Mapping[str, Sequence[dict[str, Any]]]) -> Path:
     """``folder`` (created) holding ``<entity>.yaml`` as ``export`` writes it for each entity's
     connections: checked against that same live state, it is in sync."""

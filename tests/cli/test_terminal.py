@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import check_examples, run_cli
 
 from driftcheck.cli.color import wants_color
 
@@ -43,16 +43,8 @@ def test_a_file_gets_no_colour_unless_always() -> None:
 
 
 def test_force_color_colours_the_check_output_in_a_pipe() -> None:
-    argv = (
-        "check",
-        str(ROOT / "examples" / "specs"),
-        "--live-snapshot",
-        str(ROOT / "examples" / "live-snapshot.json"),
-        "--format",
-        "text",
-    )
-    assert "\x1b[" in run_cli(*argv, env={"FORCE_COLOR": "1"}).out
-    assert "\x1b[" not in run_cli(*argv, env={}).out
+    assert "\x1b[" in check_examples("--format", "text", env={"FORCE_COLOR": "1"}).out
+    assert "\x1b[" not in check_examples("--format", "text", env={}).out
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from action_runner import STEPS, Runner, action_context, fake_venv, find_step, run_action, run_setup
 from fakes.datadog_api import FakeDatadog, running, sample_connection
+from helpers import ONE_CONNECTION_SPEC
 
 HOSTILE_MODULES = (
     "json.py",
@@ -36,15 +37,7 @@ HOSTILE_MODULES = (
     "driftcheck/__main__.py",
 )
 
-SPEC = """\
-version: 1
-entities:
-  users:
-    connections:
-      - id: user-profiles-connection
-        type: ref_table
-        join: {attribute: user_email, type: email}
-"""
+SPEC = ONE_CONNECTION_SPEC
 
 
 def plant(workspace: Path) -> Path:

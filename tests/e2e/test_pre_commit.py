@@ -19,19 +19,12 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from helpers import ONE_CONNECTION_SPEC
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 
-USERS = """\
-version: 1
-entities:
-  users:
-    connections:
-      - id: user-profiles-connection
-        type: ref_table
-        join: {attribute: user_email, type: email}
-"""
+USERS = ONE_CONNECTION_SPEC
 MORE_USERS = USERS.replace("user-profiles-connection", "crm-connection")
 WORKFLOW = "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: []\n"
 COMPOSE = "services:\n  web:\n    image: nginx\n"

@@ -31,7 +31,7 @@ from action_runner import (
 )
 from fakes.datadog_api import FakeDatadog, error, running, sample_connection
 from fakes.github_api import FakeGitHub
-from helpers import pull_request_env, run_cli
+from helpers import ONE_CONNECTION_SPEC, check_examples, pull_request_env, run_cli
 
 from driftcheck.cli import main
 
@@ -41,15 +41,7 @@ PR = 3
 
 # ---------------------------------------------------------------- the action, end to end
 
-SPEC = """\
-version: 1
-entities:
-  users:
-    connections:
-      - id: user-profiles-connection
-        type: ref_table
-        join: {attribute: user_email, type: email}
-"""
+SPEC = ONE_CONNECTION_SPEC
 
 
 @pytest.fixture
@@ -419,14 +411,7 @@ def test_multi_org_summary_merges_every_legs_report(tmp_path: Path) -> None:
             json.dumps({"org": org, "exit_code": code}), encoding="utf-8"
         )
     report = legs / "driftcheck-production" / "report.json"
-    done = run_cli(
-        "check",
-        str(ROOT / "examples" / "specs"),
-        "--live-snapshot",
-        str(ROOT / "examples" / "live-snapshot.json"),
-        "--report-json",
-        str(report),
-    )
+    done = check_examples("--report-json", str(report))
     assert done.code == 2, done.err
     errors = json.loads(report.read_text(encoding="utf-8"))["summary"]["by_severity"]["error"]
     runner = Runner(tmp_path, {})

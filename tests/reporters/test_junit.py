@@ -12,7 +12,7 @@ from typing import Any
 import junitparser
 import pytest
 import xmlschema
-from helpers import run_cli
+from helpers import check_examples
 from samples import hostile, item, report, representative, three_way
 
 from driftcheck.model import EntityError, EntityStatus, Location, Problem
@@ -113,22 +113,8 @@ def test_hostile_values_stay_data() -> None:
 def test_junit_is_a_format_and_a_report_file(tmp_path: Path) -> None:
     assert "junit" in FORMATS
     out = tmp_path / "junit.xml"
-    done = run_cli(
-        "check",
-        str(ROOT / "examples" / "specs"),
-        "--live-snapshot",
-        str(ROOT / "examples" / "live-snapshot.json"),
-        "--report-junit",
-        str(out),
-    )
+    done = check_examples("--report-junit", str(out))
     assert done.code == 2, done.err
     SCHEMA.validate(str(out))
-    shown = run_cli(
-        "check",
-        str(ROOT / "examples" / "specs"),
-        "--live-snapshot",
-        str(ROOT / "examples" / "live-snapshot.json"),
-        "--format",
-        "junit",
-    )
+    shown = check_examples("--format", "junit")
     assert shown.code == 2 and shown.out.startswith('<?xml version="1.0" encoding="UTF-8"?>')
