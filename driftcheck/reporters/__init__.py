@@ -35,6 +35,9 @@ class RenderOptions:
     repository_root: str | None = None
     #: the terminal's width: the text format wraps long lines at spaces to it (None: never)
     width: int | None = None
+    #: like ``link_base``, for lines of the base spec (resolved items of a three-way check);
+    #: None links to the relative path
+    base_link: str | None = None
 
 
 Renderer = Callable[[Report, RenderOptions], str]

@@ -18,7 +18,7 @@ only HTML is our own ``<details>``/``<summary>`` lines, which never hold data.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from driftcheck.escape import md_code, md_text
@@ -67,7 +67,16 @@ def render(report: Report, options: RenderOptions) -> str:
     else:
         sections = _per_entity(report, options)
     shown = [x for x in sections if x.items or x.notices]
+    if report.base is not None and report.resolved:
+        options = replace(options, base_link=_at_commit(options.link_base, report.base.commit))
     return _fit(head, shown, options, s.Hints(report))
+
+
+def _at_commit(link_base: str | None, commit: str) -> str | None:
+    """``…/blob/<head>/`` made ``…/blob/<commit>/``: resolved items are lines of the base."""
+    if link_base is None or "/blob/" not in link_base:
+        return None
+    return link_base[: link_base.rindex("/blob/")] + f"/blob/{commit}/"
 
 
 # ---------------------------------------------------------------- budget
@@ -144,7 +153,10 @@ def _pieces(section: _Section, options: RenderOptions, hints: s.Hints) -> Iterat
             current = (item.entity, item.connection)
             group = list(_run(section.items, index, current))
             yield mi.connection_line(item.entity, item.connection, group), "header"
-        yield mi.item_entry(item, options, hints.get(item)), "item"
+        at = options
+        if item.origin == "resolved":  # its line is in the base spec, not the change's
+            at = replace(options, link_base=options.base_link)
+        yield mi.item_entry(item, at, hints.get(item)), "item"
     if section.notices:
         if section.items:
             yield "**Notices**\n\n", "header"

@@ -231,3 +231,14 @@ def test_any_value_stays_in_its_place_and_adds_no_html(value: str) -> None:
     shown = terminal(show_value(value, 10**6))
     if len(shown) <= 70:
         assert diff.content == f"- datadog: {shown}\n+ spec:    {shown}\n"
+
+
+def test_a_resolved_item_links_to_its_line_in_the_base_commit() -> None:
+    text = markdown(three_way(), link_base="https://github.com/o/r/blob/head123/")
+    resolved = text.split("Resolved by this change")[1].split("\n### ")[0]
+    assert (
+        "(https://github.com/o/r/blob/4f2c9e1b" + "0" * 32 + "/examples/specs/users.yaml#L12)"
+        in resolved
+    )
+    introduced = text.split("Introduced by this change")[1].split("\n### ")[0]
+    assert "https://github.com/o/r/blob/head123/examples/specs/users.yaml#L27" in introduced
