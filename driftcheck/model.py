@@ -104,6 +104,8 @@ class Spec:
     entities: Mapping[str, EntitySpec]
     ignores: tuple[IgnoreRule, ...]
     files: tuple[str, ...]
+    #: hidden folders and hidden spec files that the search of a folder skipped
+    hidden_skipped: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

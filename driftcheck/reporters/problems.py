@@ -20,6 +20,11 @@ def summarize(spec: Spec) -> str:
         f"{plural(len(spec.entities), 'entity', 'entities')}, "
         f"{plural(len(connections), 'connection')}, {plural(fields, 'field')}, "
         f"{plural(len(spec.ignores), 'ignore entry', 'ignore entries')}"
+        + (
+            f"; {plural(spec.hidden_skipped, 'hidden entry', 'hidden entries')} skipped"
+            if spec.hidden_skipped
+            else ""
+        )
     )
 
 

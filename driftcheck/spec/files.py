@@ -39,10 +39,15 @@ def looks_like_spec(path: Path) -> bool:
 
 
 def find_spec_files(
-    paths: Sequence[str], root: Path | None = None, *, by_content: bool = False
+    paths: Sequence[str],
+    root: Path | None = None,
+    *,
+    by_content: bool = False,
+    hidden: list[Path] | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """Spec files named by ``paths``: files as given, directories searched recursively for
-    ``*.yaml``/``*.yml`` (hidden folders skipped, symlinked folders not followed), sorted.
+    ``*.yaml``/``*.yml`` in any letter case (hidden folders and files skipped, symlinked
+    folders not followed), sorted. ``hidden`` collects what was skipped for being hidden.
 
     With ``root`` (the repository, :func:`~driftcheck.spec.repository.repository_root`), a
     path that is or lies under a symbolic link leading out of it is refused unread.
@@ -62,7 +67,7 @@ def find_spec_files(
                 )
             )
         elif path.is_dir():
-            inside, refused = _in_directory(raw, by_content)
+            inside, refused = _in_directory(raw, by_content, [] if hidden is None else hidden)
             found.extend(inside)
             problems.extend(refused)
         elif path.is_file():
@@ -75,13 +80,16 @@ def find_spec_files(
     return unique, problems
 
 
-def _in_directory(raw: str, by_content: bool) -> tuple[list[Path], list[Problem]]:
-    """The spec files of directory ``raw``, and the problems of finding them."""
+def _in_directory(
+    raw: str, by_content: bool, hidden: list[Path]
+) -> tuple[list[Path], list[Problem]]:
+    """The spec files of directory ``raw``, and the problems of finding them; what was
+    skipped for being hidden goes to ``hidden``."""
     path = Path(raw)
     if by_content:
         specs = [
             p
-            for p in sorted(_walk(path, NOT_SPEC_FOLDERS))
+            for p in sorted(_walk(path, hidden, NOT_SPEC_FOLDERS))
             if not _leaves(path, p) and looks_like_spec(p)
         ]
         if specs:
@@ -91,7 +99,7 @@ def _in_directory(raw: str, by_content: bool) -> tuple[list[Path], list[Problem]
             "'version' and 'entities' keys)"
         )
         return [], [file_problem(raw, message)]
-    inside = sorted(_walk(path))
+    inside = sorted(_walk(path, hidden))
     problems = (
         [] if inside else [file_problem(raw, "directory holds no spec files (*.yaml or *.yml)")]
     )
@@ -107,12 +115,16 @@ def _in_directory(raw: str, by_content: bool) -> tuple[list[Path], list[Problem]
     return [p for p in inside if p not in outside], problems
 
 
-def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterable[Path]:
+def _walk(root: Path, hidden: list[Path], skip: frozenset[str] = frozenset()) -> Iterable[Path]:
     for folder, dirs, files in os.walk(root, followlinks=False):
+        hidden.extend(Path(folder) / d for d in dirs if d.startswith("."))
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in skip]
         for name in files:
-            if name.endswith(SPEC_SUFFIXES) and not name.startswith("."):
-                yield Path(folder) / name
+            if name.lower().endswith(SPEC_SUFFIXES):
+                if name.startswith("."):
+                    hidden.append(Path(folder) / name)
+                else:
+                    yield Path(folder) / name
 
 
 def _leaves(root: Path, path: Path) -> bool:
@@ -145,8 +157,10 @@ def read_document(path: Path) -> tuple[Any, list[Problem]]:
 def parse_document(name: str, data: bytes) -> tuple[Any, list[Problem]]:
     """One spec file's bytes as a marked YAML document, or no document and the reason, with
     its position (``read_document`` for a file; the base stage for a blob read from git)."""
+    # A byte-order mark is invisible and takes no column: positions are counted after it.
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [
             file_problem(
@@ -165,10 +179,12 @@ def parse_document(name: str, data: bytes) -> tuple[Any, list[Problem]]:
                 _text_mark(text, text.index("\x00")),
             )
         ]
+    duplicates: list[marked_yaml.YamlProblem] = []
     try:
-        document = marked_yaml.load(text)
+        document = marked_yaml.load(text, duplicates=duplicates)
     except marked_yaml.YamlProblem as exc:
         return None, [file_problem(name, exc.message, exc.mark)]
+    found = [file_problem(name, dup.message, dup.mark) for dup in duplicates]
     if document is None:
         return None, [file_problem(name, "file is empty: a spec starts with 'version: 1'", (1, 1))]
     if not isinstance(document, dict):
@@ -180,7 +196,7 @@ def parse_document(name: str, data: bytes) -> tuple[Any, list[Problem]]:
                 (1, 1),
             )
         ]
-    return document, []
+    return document, found
 
 
 def _read_bytes(path: Path) -> bytes | str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,10 @@ def load_specs(paths: Sequence[str], root: Path | None = None, *, by_content: bo
     ``root``: the repository, which no path may leave through a symbolic link.
     ``by_content``: directories yield only the YAML files that look like specs (see
     :func:`driftcheck.spec.files.looks_like_spec`)."""
-    files, problems = find_spec_files(paths, root, by_content=by_content)
-    return spec_from_documents(((str(path), *read_document(path)) for path in files), problems)
+    hidden: list[Path] = []
+    files, problems = find_spec_files(paths, root, by_content=by_content, hidden=hidden)
+    spec = spec_from_documents(((str(path), *read_document(path)) for path in files), problems)
+    return replace(spec, hidden_skipped=len(hidden))
 
 
 def spec_from_documents(

@@ -5,7 +5,8 @@ Mappings load as :class:`MarkedDict` and sequences as :class:`MarkedList`, ordin
 validator can point at the exact place of a problem. On top of PyYAML's safe loader
 (libyaml's ``CSafeLoader`` when available) this loader:
 
-* refuses duplicate mapping keys (PyYAML silently keeps the last one);
+* refuses duplicate mapping keys (PyYAML silently keeps the last one), raising at the
+  first or collecting them all;
 * keeps timestamps as strings (``expires: 2027-03-31`` is validated as a date string);
 * refuses documents whose aliases expand past a bound, or that nest too deep, before
   building any Python object (a 1 KB "billion laughs" fails fast in bounded memory).
@@ -46,8 +47,12 @@ __all__ = [
 ]
 
 
-def load(text: str) -> Any:
-    """Load one YAML document with marks. Raises :class:`YamlProblem`; None if empty."""
+def load(text: str, *, duplicates: list[YamlProblem] | None = None) -> Any:
+    """Load one YAML document with marks. Raises :class:`YamlProblem`; None if empty.
+
+    ``duplicates``: a list to collect duplicate keys in (each is a problem, the first value
+    is kept) instead of raising at the first, so that the document's other problems are
+    found too."""
     try:
         try:
             loader = _MarkedLoader(text)
@@ -56,7 +61,7 @@ def load(text: str) -> Any:
             finally:
                 loader.dispose()
         except (Unusual, yaml.YAMLError):
-            return load_nodes(text)  # its answer, or its message and position
+            return load_nodes(text, duplicates)  # its answer, or its message and position
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)

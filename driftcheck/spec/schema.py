@@ -165,6 +165,11 @@ def _message(error: Any) -> str:
             hint = ": write a value or remove the key"
         return f"expected {expected}, got {got}{hint}"
     if error.validator == "const" and error.absolute_path and error.absolute_path[-1] == "version":
+        if isinstance(instance, str) and instance.strip() == str(error.validator_value):
+            return (
+                f"version is the string {instance!r}: write the number "
+                f"{error.validator_value} without quotes (version: {error.validator_value})"
+            )
         return (
             f"unsupported version {instance!r}: this driftcheck reads spec version "
             f"{error.validator_value}"

@@ -42,7 +42,12 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 class _MarkedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader with positions and duplicate-key detection, composed by libyaml (fast;
-    only for documents too small to hold too many nodes, see :func:`_could_be_huge`)."""
+    only for documents too small to hold too many nodes, see :func:`_could_be_huge`).
+
+    ``duplicates``: when a list, duplicate keys are collected there (the first one kept,
+    so that the rest of the document is still checked); when None, the first one raises."""
+
+    duplicates: list[YamlProblem] | None = None
 
 
 class _Loader(_MarkedLoader):
@@ -98,6 +103,7 @@ def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[Ma
         _refuse_duplicates(loader, node)
         loader.flatten_mapping(node)  # merge keys ("<<"): explicit keys win, as YAML says
     places: dict[Any, tuple[int, int]] = {}
+    reported = False
     for key_node, value_node in node.value:
         # Plain strings are the bulk of a spec: take them as they are, without the
         # constructor's bookkeeping (object identity only matters for collections).
@@ -108,7 +114,10 @@ def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[Ma
         if not isinstance(key, str):
             raise YamlProblem(_key_problem(key_node, key), _mark(key_node))
         if not merges and key in places:
-            _refuse_duplicates(loader, node)  # raises, naming where the key came first
+            if not reported:  # raises, or collects, naming where each key came first
+                _refuse_duplicates(loader, node)
+                reported = True
+            continue  # the first one is kept
         if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
             data[key] = value_node.value
         else:
@@ -138,11 +147,15 @@ def _refuse_duplicates(loader: _MarkedLoader, node: yaml.MappingNode) -> None:
         except TypeError:
             continue
         if first is not None:
-            raise YamlProblem(
+            problem = YamlProblem(
                 f"duplicate key {key!r} (first defined at line {first[0]}, column {first[1]}); "
                 "YAML would silently keep only the last one: remove or rename one of them",
                 _mark(key_node),
             )
+            if loader.duplicates is None:
+                raise problem
+            loader.duplicates.append(problem)
+            continue
         seen[key] = _mark(key_node)
 
 
@@ -235,10 +248,12 @@ def _could_be_huge(text: str) -> bool:
     return 1 + 2 * keys + items > MAX_EXPANDED_NODES
 
 
-def load_nodes(text: str) -> Any:
-    """Load one document through a node tree (see the module's docstring)."""
+def load_nodes(text: str, duplicates: list[YamlProblem] | None = None) -> Any:
+    """Load one document through a node tree (see the module's docstring); duplicate keys
+    raise, or go to ``duplicates`` when it is a list."""
     huge = _could_be_huge(text)
     loader = _Loader(text) if huge else _MarkedLoader(text)
+    loader.duplicates = duplicates
     try:
         root = loader.get_single_node()
         if root is None:

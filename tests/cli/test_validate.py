@@ -221,7 +221,8 @@ def test_directories_are_searched_recursively_in_stable_order(tmp_path: Path) ->
     code, out, _ = run("validate", str(tmp_path))
     assert (code, out) == (
         0,
-        "ok: 2 files valid: 2 entities, 2 connections, 2 fields, 0 ignore entries\n",
+        "ok: 2 files valid: 2 entities, 2 connections, 2 fields, 0 ignore entries; "
+        "1 hidden entry skipped\n",
     )
 
 
