@@ -46,8 +46,11 @@ class ExportResult:
     and the schema file it wrote beside them (None: already there, or no spec written)."""
 
     written: tuple[str, ...]
-    failed: tuple[tuple[str, str], ...]  # (entity, message)
+    failed: tuple[tuple[str, str], ...]  # (entity, message): could not be read, no file
     schema: str | None = None
+    #: (entity, message): what spec v1 cannot hold and was left out (a connection, named in
+    #: a comment of the entity's file, or a whole entity): the export is partial
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------- scalars
@@ -169,13 +172,34 @@ def _entity_names() -> tuple[str, ...]:
     return tuple(schema["properties"]["entities"]["propertyNames"]["enum"])
 
 
+def exportable_entities() -> tuple[str, ...]:
+    """The entity names spec format v1 allows (its schema's)."""
+    return _entity_names()
+
+
 def _render(
-    entity: str, connections: Sequence[Mapping[str, Any]], *, site: str, read_at: str, version: str
+    entity: str,
+    connections: Sequence[Mapping[str, Any]],
+    *,
+    site: str,
+    read_at: str,
+    version: str,
+    skipped: list[str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
+    """The spec text and the data it must load as. A connection spec v1 cannot hold raises
+    :class:`UnexportableState`, or, with a ``skipped`` list, is left out, named there and in
+    a comment of the file."""
     allowed = _entity_names()
     if entity not in allowed:
         raise _fail(f"entity {entity!r}", "spec format v1 has entities " + ", ".join(allowed))
-    entries = [_connection(c, f"connection {n}") for n, c in enumerate(connections, 1)]
+    entries = []
+    for n, raw in enumerate(connections, 1):
+        try:
+            entries.append(_connection(raw, f"connection {n}"))
+        except UnexportableState as exc:
+            if skipped is None:
+                raise
+            skipped.append(str(exc))
     _unique(entries, "connection id", f"entity {entity!r}")
     body: dict[str, Any] = {
         "unmanaged_connections": "fail",
@@ -191,6 +215,7 @@ def _render(
         "is managed.",
         "# Next: review and commit this file, then run 'driftcheck check' on it in CI to catch "
         "drift.",
+        *_skipped_note(skipped or []),
         "version: 1",
         "entities:",
         f"  {entity}:",
@@ -198,6 +223,17 @@ def _render(
     ]
     document = {"version": 1, "entities": {entity: plain_data(body)}}
     return "\n".join(lines) + "\n", document
+
+
+def _skipped_note(skipped: list[str]) -> list[str]:
+    if not skipped:
+        return []
+    return [
+        "#",
+        "# Spec format v1 cannot hold these live connections: they are not written, and a",
+        "# check reports them as unexpected until they are fixed in Datadog.",
+        *(f"# Not written: {note(message)}" for message in skipped),
+    ]
 
 
 def render_spec(
@@ -225,15 +261,18 @@ def _verify(path: str, text: str, document: dict[str, Any]) -> None:
 def export_specs(state: LiveState, out_dir: str, *, force: bool) -> ExportResult:
     """Write ``out_dir/<entity>.yaml`` for every entity of ``state`` that could be read.
 
-    Entities that could not be read, or that spec format v1 cannot express, are returned in
-    ``failed`` and get no file. Without ``force`` no file is written when any target exists.
+    Entities that could not be read are returned in ``failed`` and get no file; what spec
+    format v1 cannot express (one connection, or a whole entity) is in ``skipped``. Without
+    ``force`` no file is written when any target exists.
     """
     texts: dict[str, str] = {}
     failed: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     for entity, read in state.entities.items():
         if read.connections is None or not read.ok:
             failed.append((entity, f"{read.error or 'could not be read'}; no spec written"))
             continue
+        left_out: list[str] = []
         try:
             text, document = _render(
                 entity,
@@ -241,10 +280,12 @@ def export_specs(state: LiveState, out_dir: str, *, force: bool) -> ExportResult
                 site=state.site,
                 read_at=state.read_at,
                 version=__version__,
+                skipped=left_out,
             )
         except UnexportableState as exc:
-            failed.append((entity, f"{exc}; no spec written"))
+            skipped.append((entity, f"{exc}; no spec written"))
             continue
+        skipped += [(entity, f"{message}; not written (named in the file)") for message in left_out]
         path = os.path.join(out_dir, f"{entity}.yaml")
         _verify(path, text, document)
         texts[path] = text
@@ -257,7 +298,10 @@ def export_specs(state: LiveState, out_dir: str, *, force: bool) -> ExportResult
     for path, text in files.items():
         write_atomic(path, text, overwrite=force)
     return ExportResult(
-        written=tuple(texts), failed=tuple(failed), schema=schema if schema in files else None
+        written=tuple(texts),
+        failed=tuple(failed),
+        schema=schema if schema in files else None,
+        skipped=tuple(skipped),
     )
 
 

@@ -91,6 +91,8 @@ def _literal(text: str, indent: int) -> str | None:
     """A ``|`` block of multi-line ``text`` for a value whose key is at ``indent``."""
     if "\n" not in text or not text.strip() or _NOT_LITERAL.search(text):
         return None
+    if any(line != line.rstrip(" \t") for line in text.split("\n")):
+        return None  # editors and pre-commit strip trailing blanks: quoted, they are kept
     chomp = "+" if text.endswith("\n\n") else ("" if text.endswith("\n") else "-")
     hint = "2" if text[0] in " \t\n" else ""  # content indentation that YAML cannot guess
     pad = " " * (indent + 2)

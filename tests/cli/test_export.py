@@ -108,12 +108,13 @@ def test_an_entity_absent_from_the_snapshot_exits_4_and_gets_no_file(tmp_path: P
     assert not (tmp_path / "none").exists()
 
 
-def test_live_state_the_spec_cannot_express_exits_4_and_says_why(tmp_path: Path) -> None:
+def test_live_state_the_spec_cannot_express_exits_6_and_says_why(tmp_path: Path) -> None:
     broken = [{"id": "legacy\x1b[31m", "join": {"attribute": "a", "type": "t"}}]
     live = snapshot(tmp_path, users=USERS, accounts=broken)
     out = tmp_path / "specs"
     code, _, stderr = run("export", "--live-snapshot", live, "-o", str(out))
-    assert code == 4
-    assert "error: accounts: connection 1 ('legacy\\x1b[31m'): 'type' is missing" in stderr
+    assert code == 6  # partial, not 4: the live state was read
+    assert "warning: accounts: connection 1 ('legacy\\x1b[31m'): 'type' is missing" in stderr
     assert "\x1b" not in stderr  # escaped for the terminal
-    assert sorted(p.name for p in out.iterdir()) == [SCHEMA_FILE, "users.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [SCHEMA_FILE, "accounts.yaml", "users.yaml"]
+    assert "\x1b" not in (out / "accounts.yaml").read_text("utf-8")

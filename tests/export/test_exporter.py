@@ -322,11 +322,13 @@ def test_an_entity_that_cannot_be_read_or_expressed_gets_no_file(tmp_path: Path)
     result = export_specs(state, str(tmp_path), force=False)
     assert result.written == (str(tmp_path / "users.yaml"),)
     assert result.failed == (("accounts", "HTTP 503 from Datadog; no spec written"),)
-    bad = _state({"users": [_conn(type=None)]})
+    bad = _state({"users": [_conn(type=None), _conn("kept")]})
     result = export_specs(bad, str(tmp_path / "other"), force=False)
-    assert result.written == ()
-    assert result.failed[0][0] == "users" and "'type' is missing" in result.failed[0][1]
-    assert not (tmp_path / "other").exists()
+    assert result.written == (str(tmp_path / "other" / "users.yaml"),) and result.failed == ()
+    assert result.skipped[0][0] == "users" and "'type' is missing" in result.skipped[0][1]
+    text = (tmp_path / "other" / "users.yaml").read_text("utf-8")
+    assert "# Not written: connection 1 ('crm'): 'type' is missing" in text
+    assert "- id: kept" in text
 
 
 def test_an_output_directory_that_is_a_file_is_an_output_error(tmp_path: Path) -> None:

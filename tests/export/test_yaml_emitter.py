@@ -267,8 +267,6 @@ def _rendered(description: str) -> str:
         "\tfirst tab\nx",
         "a\n  indented\n\n    more\n",
         "# not a comment\n- not a list\n",
-        "trailing spaces   \nkept  ",
-        "a\n   \nb",
         "key: value\n'quoted'\n",
         "x\n---\n...\n",
     ],
@@ -279,6 +277,17 @@ def test_multi_line_descriptions_are_literal_blocks_that_round_trip(
 ) -> None:
     text = _rendered(description)
     assert "description: |" in text
+    assert _description_back(text, loader) == description
+
+
+@pytest.mark.parametrize("description", ["trailing spaces   \nkept  ", "a\n   \nb", "tab\t\nx"])
+@pytest.mark.parametrize("loader", LOADERS, ids=["libyaml", "python"])
+def test_lines_ending_in_blanks_are_double_quoted_not_literal(
+    description: str, loader: Any
+) -> None:
+    text = _rendered(description)
+    assert "description: |" not in text and 'description: "' in text
+    assert [line for line in text.split("\n") if line != line.rstrip()] == []
     assert _description_back(text, loader) == description
 
 
@@ -328,8 +337,10 @@ BLOCKY = st.lists(
 @given(BLOCKY)
 def test_texts_full_of_yaml_indicators_round_trip_as_literal_blocks(description: str) -> None:
     text = _rendered(description)
-    if description.strip():
+    blank_ends = any(line != line.rstrip(" \t") for line in description.split("\n"))
+    if description.strip() and not blank_ends:
         assert "description: |" in text
+    assert [line for line in text.split("\n") if line != line.rstrip()] == []
     for loader in LOADERS:
         assert _description_back(text, loader) == description
 

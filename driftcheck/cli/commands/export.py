@@ -6,7 +6,9 @@ from driftcheck.cli.context import Context, safe
 from driftcheck.cli.live_reader import live_reader
 from driftcheck.cli.options import ExportOptions
 from driftcheck.cli.outputs import refuse_runner_files
+from driftcheck.errors import UsageError
 from driftcheck.exitcodes import ExitCode
+from driftcheck.wording import plural
 
 
 def cmd_export(options: ExportOptions, ctx: Context) -> ExitCode:
@@ -15,10 +17,38 @@ def cmd_export(options: ExportOptions, ctx: Context) -> ExitCode:
 
     refuse_runner_files([("--output", options.output)], ctx.env, folder=True)
     entities = select_entities(None, options.live.entities)
+    _refuse_unknown(entities)
     state = live_reader(options.live, ctx)(entities)
     result = export_specs(state, options.output, force=options.force)
     for path in (*result.written, *([result.schema] if result.schema else [])):
         ctx.stderr.write(f"wrote {safe(path)}\n")
+    for entity, message in result.skipped:
+        ctx.stderr.write(f"warning: {safe(entity)}: {safe(message)}\n")
     for entity, message in result.failed:
         ctx.stderr.write(f"error: {safe(entity)}: {safe(message)}\n")
-    return ExitCode.LIVE_UNREADABLE if result.failed else ExitCode.OK
+    if result.failed:
+        return ExitCode.LIVE_UNREADABLE
+    if result.skipped:
+        ctx.stderr.write(
+            f"export partial (exit 6): {plural(len(result.skipped), 'item')} that spec "
+            "format v1 cannot hold were not written; everything else was\n"
+        )
+        return ExitCode.EXPORT_PARTIAL
+    return ExitCode.OK
+
+
+def _refuse_unknown(entities: tuple[str, ...]) -> None:
+    """An entity spec v1 does not have is a usage error, before any request."""
+    import difflib
+
+    from driftcheck.export.exporter import exportable_entities
+
+    allowed = exportable_entities()
+    for name in entities:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(
+                f"--entity {safe(repr(name))} is not an entity of spec format v1{hint}; "
+                f"entities: {', '.join(allowed)}"
+            )
