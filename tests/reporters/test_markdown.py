@@ -219,7 +219,8 @@ def test_a_small_report_is_not_cut() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(max_size=40))
+# not the name of an entity the sample already holds: its unreadable entity would share a row
+@given(st.text(max_size=40).filter(lambda v: v not in ("users", "accounts")))
 def test_any_value_stays_in_its_place_and_adds_no_html(value: str) -> None:
     text = markdown(carrying(value))
     for token in walk(MD.parse(text)):
