@@ -29,9 +29,10 @@ def cmd_export(options: ExportOptions, ctx: Context) -> ExitCode:
     if result.failed:
         return ExitCode.LIVE_UNREADABLE
     if result.skipped:
+        n = len(result.skipped)
         ctx.stderr.write(
-            f"export partial (exit 6): {plural(len(result.skipped), 'item')} that spec "
-            "format v1 cannot hold were not written; everything else was\n"
+            f"export partial (exit 6): {plural(n, 'item')} that spec format v1 cannot hold "
+            f"{'was' if n == 1 else 'were'} not written (named above); everything else was\n"
         )
         return ExitCode.EXPORT_PARTIAL
     return ExitCode.OK
