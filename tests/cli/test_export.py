@@ -116,5 +116,5 @@ def test_live_state_the_spec_cannot_express_exits_6_and_says_why(tmp_path: Path)
     assert code == 6  # partial, not 4: the live state was read
     assert "warning: accounts: connection 1 ('legacy\\x1b[31m'): 'type' is missing" in stderr
     assert "\x1b" not in stderr  # escaped for the terminal
-    assert sorted(p.name for p in out.iterdir()) == [SCHEMA_FILE, "accounts.yaml", "users.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["accounts.yaml", SCHEMA_FILE, "users.yaml"]
     assert "\x1b" not in (out / "accounts.yaml").read_text("utf-8")
