@@ -19,6 +19,7 @@ import os
 import secrets
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from driftcheck.errors import OutputError
@@ -180,3 +181,71 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes | None:
             return None
         data = handle.read(limit + 1)
     return None if len(data) > limit else data
+
+
+def replace_all(files: Mapping[str, tuple[str, str]]) -> None:
+    """Replace several existing files at once: all of them or none.
+
+    ``files`` maps each path to (the text it must still hold, its new text). Every new file
+    is written and synced beside its target first (with the target's permissions); a file
+    that changed meanwhile refuses the whole write. Then each is renamed over its target;
+    should a rename fail, the files already replaced get their old text back. A symbolic
+    link is refused, like anything but a regular file (it could lead to any file the job
+    may write).
+    """
+    for path in files:
+        if os.path.islink(path) or not os.path.isfile(path):
+            raise OutputError(f"{path}: not a regular file; nothing was written")
+    staged: list[tuple[str, Path, str]] = []
+    try:
+        for path, (old, new) in files.items():
+            target = Path(path)
+            staged.append((_stage(target, new), target, old))
+        for _, target, old in staged:
+            if target.read_bytes() != old.encode("utf-8"):
+                raise OutputError(
+                    f"{target}: changed while driftcheck was editing it; nothing was written: "
+                    "run the command again"
+                )
+    except BaseException as exc:
+        for tmp, _, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write: {exc.strerror or exc}; nothing was written") from exc
+        raise
+    _rename_all(staged)
+
+
+def _stage(target: Path, text: str) -> str:
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        try:
+            os.fchmod(fd, mode)
+            _fill(fd, text.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _rename_all(staged: list[tuple[str, Path, str]]) -> None:
+    done: list[tuple[Path, str]] = []
+    for number, (tmp, target, old) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            for later, _, _ in staged[number:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(later)
+            for written, text in done:
+                write_atomic(written, text)
+            raise OutputError(
+                f"{target}: cannot write: {exc.strerror or exc}; the files already written "
+                "were restored, nothing was changed"
+            ) from exc
+        done.append((target, old))

@@ -1,7 +1,8 @@
 """What the parser hands the commands: one frozen options object per command.
 
-The parser (``parser.py``) is the only code that touches :mod:`argparse`; commands read
-these values and nothing else, so every option a command honours is visible here.
+The parser (``parser.py``, with ``arguments.py``) is the only code that touches
+:mod:`argparse`; commands read these values and nothing else, so every option a command
+honours is visible here.
 """
 
 from __future__ import annotations
@@ -103,3 +104,14 @@ class ApplyOptions:
 @dataclass(frozen=True, kw_only=True)
 class SchemaOptions:
     output: str | None = None  # None: stdout
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdoptOptions:
+    paths: tuple[str, ...]
+    live: LiveOptions
+    kinds: tuple[str, ...] = ("changed", "unexpected")
+    connections: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    dry_run: bool = False
+    report_markdown: str | None = None

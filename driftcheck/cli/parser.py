@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from driftcheck.cli.adopt_arguments import ADOPT, add_adopt
 from driftcheck.cli.arguments import add_global_options, add_live_options, live_options
 from driftcheck.cli.commands import (
     cmd_apply,
@@ -181,6 +182,7 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
         _add_export,
         _add_plan,
         _add_apply,
+        lambda sub: add_adopt(_command(sub, "adopt", ADOPT)),
         _add_comment,
         _add_schema,
     ):

@@ -326,3 +326,14 @@ def _prepare(out_dir: str, paths: list[str], *, force: bool) -> None:
         os.makedirs(out_dir or ".", exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the directory: {exc.strerror or exc}") from exc
+
+
+def field_entry(raw: Any, where: str) -> Entry:
+    """A field as the API lists it, checked and ready to write (``adopt`` inserts these);
+    raises :class:`UnexportableState` when spec format v1 cannot hold it."""
+    return _field(raw, where)
+
+
+def connection_entry(raw: Any, where: str) -> Entry:
+    """A connection as the API lists it, checked and ready to write, its fields included."""
+    return _connection(raw, where)

@@ -100,6 +100,18 @@ def _literal(text: str, indent: int) -> str | None:
     return f"|{hint}{chomp}\n" + "\n".join(lines)
 
 
+def quoted(text: str) -> str:
+    """``text`` double-quoted, with every character that needs it escaped: always reads back
+    as ``text``."""
+    return _quoted(text)
+
+
+def literal(text: str, indent: int) -> str | None:
+    """A ``|`` block of multi-line ``text`` for a value whose key is at ``indent``, or None
+    when ``text`` cannot be one (a single line, hidden characters)."""
+    return _literal(text, indent)
+
+
 def note(text: Any) -> str:
     """Untrusted text for a comment: as is when harmless, else quoted (one line, nothing hidden,
     always encodable)."""

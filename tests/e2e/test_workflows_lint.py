@@ -198,6 +198,7 @@ def test_action_declares_the_documented_interface() -> None:
     [
         ("pre-merge.yml", {"contents": "read", "pull-requests": "write"}),
         ("scheduled-drift.yml", {"contents": "read", "issues": "write"}),
+        ("adopt-drift.yml", {"contents": "write", "pull-requests": "write"}),
     ],
 )
 def test_example_workflows_ask_for_minimal_permissions(

@@ -4,6 +4,7 @@ code returned. Heavy modules are imported inside the commands so that ``--versio
 
 from __future__ import annotations
 
+from driftcheck.cli.commands.adopt import cmd_adopt
 from driftcheck.cli.commands.apply import cmd_apply
 from driftcheck.cli.commands.check import cmd_check
 from driftcheck.cli.commands.comment import cmd_comment
@@ -14,6 +15,7 @@ from driftcheck.cli.commands.snapshot import cmd_snapshot
 from driftcheck.cli.commands.validate import cmd_validate
 
 __all__ = [
+    "cmd_adopt",
     "cmd_apply",
     "cmd_check",
     "cmd_comment",
