@@ -146,7 +146,9 @@ def run_check(spec: Spec, live: LiveState, *, now: dt.datetime) -> Report:
             continue
         found = ignores.apply(diff_entity(entity, read.connections or ()), active)
         items.extend(found)
-        ids = {c.id for c in entity.connections} | {c["id"] for c in read.connections or ()}
+        ids = {c.id for c in entity.connections}
+        if entity.unmanaged_connections != "ignore":  # ignored by policy: not checked
+            ids |= {c["id"] for c in read.connections or ()}
         failing = has_failing_drift(found)
         statuses.append(
             EntityStatus(

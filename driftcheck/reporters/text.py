@@ -86,7 +86,8 @@ def _entity(
 ) -> list[str]:
     title = paint(terminal_id(name), "bold")
     if error is not None:
-        return [f"{title}: {paint('NOT CHECKED', 'alarm')}: could not be read: {terminal(error)}"]
+        said = error if error.startswith("could not read") else f"could not be read: {error}"
+        return [f"{title}: {paint('NOT CHECKED', 'alarm')}: {terminal(said)}"]
     state = _ENTITY_STATE[status.status] if status else "drift"
     checked = f", {plural(status.connections_checked, 'connection')} checked" if status else ""
     lines = [f"{title}: {state}{checked}"]

@@ -129,9 +129,7 @@ def _emit_early(options: CheckOptions, ctx: Context, fmt: str, report: Report) -
             ctx.stdout.write(rendered(fmt))
     summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
-        from driftcheck.github.step_summary import append_step_summary
-
-        append_step_summary(summary_path, rendered("markdown"))
+        _append_summary(ctx, summary_path, rendered("markdown"))
 
 
 def _refuse_shared_outputs(options: CheckOptions) -> None:
@@ -196,9 +194,7 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
         ctx.stdout.write(output)
     summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
-        from driftcheck.github.step_summary import append_step_summary
-
-        append_step_summary(summary_path, rendered("markdown"))
+        _append_summary(ctx, summary_path, rendered("markdown"))
 
 
 def link_base(env: Mapping[str, str]) -> str | None:
@@ -208,3 +204,15 @@ def link_base(env: Mapping[str, str]) -> str | None:
     from driftcheck.github.comment import link_base_from_env
 
     return link_base_from_env(env)
+
+
+def _append_summary(ctx: Context, path: str, markdown: str) -> None:
+    """The job summary is extra: a file that cannot be written is a warning, and the exit
+    code still says drift or in sync."""
+    from driftcheck.errors import OutputError
+    from driftcheck.github.step_summary import append_step_summary
+
+    try:
+        append_step_summary(path, markdown)
+    except OutputError as exc:
+        ctx.stderr.write(f"warning: {safe(str(exc))}; the check's verdict stands\n")
