@@ -13,25 +13,21 @@ import dataclasses
 import hashlib
 import json
 import re
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import quote
 
 from driftcheck.errors import DriftcheckError, UsageError
 from driftcheck.github.client import (
-    READ_TIMEOUT,
-    TIMEOUT,
     Answer,
     GitHubClient,
     GitHubFailure,
-    Log,
     checked_api_url,
 )
-from driftcheck.redact import redact, secrets_from_env
 
 if TYPE_CHECKING:
+    from driftcheck.github.sticky import ClientSettings
     from driftcheck.model import Report
 
 MAX_BODY = 65_536  # GitHub's limit for a comment body
@@ -66,11 +62,7 @@ def post_comment(
     *,
     key: str | None,
     env: Mapping[str, str],
-    log: Log,
-    sleep: Callable[[float], None] = time.sleep,
-    timeout: float = TIMEOUT,
-    clock: Callable[[], float] = time.monotonic,
-    read_timeout: float = READ_TIMEOUT,
+    client: ClientSettings,
     author: str = DEFAULT_AUTHOR,
 ) -> CommentOutcome:
     """Create or update the pull-request comment for the report at ``report_path``.
@@ -81,38 +73,18 @@ def post_comment(
     Raises :class:`UsageError` only for a missing or invalid report; everything that goes
     wrong on GitHub's side (or in its environment) is returned as a warning outcome.
     """
+    from driftcheck.github.sticky import post_sticky
+
     report = read_report(report_path)
-    event = env.get("GITHUB_EVENT_NAME", "")
-    if event not in PR_EVENTS:
-        where = f"the event is {event!r}" if event else "not running in GitHub Actions"
-        return CommentOutcome(f"no pull request ({where}): no comment posted")
-    try:
-        pr = pull_request_from_env(env)
-        token = env.get("GITHUB_TOKEN", "").strip()
-        if not token:
-            raise GitHubFailure(
-                "GITHUB_TOKEN is not set (pass env: GITHUB_TOKEN: ${{ github.token }})"
-            )
-        marker = marker_for(key or default_key(env, report))
-        # Masked: the report may hold a key's value (pasted into live data, or a spec).
-        body = redact(comment_body(report, marker, link_base_from_env(env)), secrets_from_env(env))
-        api = GitHubClient(
-            pr.api_url,
-            token,
-            sleep=sleep,
-            timeout=timeout,
-            log=log,
-            clock=clock,
-            read_timeout=read_timeout,
-            secrets=secrets_from_env(env),
-        )
-        try:
-            return upsert(api, pr, marker, body, drifted=worth_a_comment(report), author=author)
-        finally:
-            api.close()
-    except GitHubFailure as exc:  # GitHub may echo what it got: mask the token all the same
-        message = redact(f"pull-request comment not posted: {exc}", secrets_from_env(env))
-        return CommentOutcome(f"{message}; {_SUMMARY_HINT}", warning=True)
+    return post_sticky(
+        env,
+        key=key or default_key(env, report),
+        body=lambda marker: comment_body(report, marker, link_base_from_env(env)),
+        drifted=worth_a_comment(report),
+        hint=_SUMMARY_HINT,
+        client=client,
+        author=author,
+    )
 
 
 def worth_a_comment(report: Report) -> bool:

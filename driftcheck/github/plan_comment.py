@@ -5,21 +5,15 @@ key of its own so that the plan and the check keep one comment each."""
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from driftcheck.github.client import READ_TIMEOUT, TIMEOUT, GitHubClient, GitHubFailure, Log
 from driftcheck.github.comment import (
     DEFAULT_AUTHOR,
     MAX_BODY,
-    PR_EVENTS,
     CommentOutcome,
-    marker_for,
-    pull_request_from_env,
-    upsert,
 )
+from driftcheck.github.sticky import ClientSettings, post_sticky
 from driftcheck.plan.operation import Plan
-from driftcheck.redact import redact, secrets_from_env
 
 _CUT = "\n\n… (cut to GitHub's comment limit; the whole plan is in the job log)\n"
 
@@ -47,41 +41,16 @@ def post_plan_comment(
     *,
     key: str | None,
     env: Mapping[str, str],
-    log: Log,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    timeout: float = TIMEOUT,
+    client: ClientSettings,
     author: str = DEFAULT_AUTHOR,
 ) -> CommentOutcome:
     """Create or update the plan's comment on the pull request of the running workflow."""
-    event = env.get("GITHUB_EVENT_NAME", "")
-    if event not in PR_EVENTS:
-        where = f"the event is {event!r}" if event else "not running in GitHub Actions"
-        return CommentOutcome(f"no pull request ({where}): no comment posted")
-    secrets = secrets_from_env(env)
-    try:
-        pr = pull_request_from_env(env)
-        token = env.get("GITHUB_TOKEN", "").strip()
-        if not token:
-            raise GitHubFailure(
-                "GITHUB_TOKEN is not set (pass env: GITHUB_TOKEN: ${{ github.token }})"
-            )
-        marker = marker_for(key or default_plan_key(env, plan))
-        body = redact(plan_comment_body(plan, marker), secrets)
-        api = GitHubClient(
-            pr.api_url,
-            token,
-            sleep=sleep,
-            timeout=timeout,
-            log=log,
-            clock=clock,
-            read_timeout=READ_TIMEOUT,
-            secrets=secrets,
-        )
-        try:
-            return upsert(api, pr, marker, body, drifted=bool(plan.operations), author=author)
-        finally:
-            api.close()
-    except GitHubFailure as exc:
-        message = redact(f"pull-request comment not posted: {exc}", secrets)
-        return CommentOutcome(f"{message}; the plan is in the job log", warning=True)
+    return post_sticky(
+        env,
+        key=key or default_plan_key(env, plan),
+        body=lambda marker: plan_comment_body(plan, marker),
+        drifted=bool(plan.operations),
+        hint="the plan is in the job log",
+        client=client,
+        author=author,
+    )

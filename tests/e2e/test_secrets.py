@@ -36,7 +36,7 @@ from helpers import pull_request_env, run_cli
 
 import driftcheck.cli
 from driftcheck.cli import context
-from driftcheck.github import comment as github
+from driftcheck.github import sticky as github
 from driftcheck.live import client as live
 from driftcheck.live.client import Credentials, read_live, resolve_target
 

@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 
 from driftcheck.errors import UsageError
 from driftcheck.github.comment import (
+    DEFAULT_AUTHOR,
     MAX_BODY,
     CommentOutcome,
     link_base_from_env,
     marker_for,
     post_comment,
 )
+from driftcheck.github.sticky import ClientSettings
 from driftcheck.model import DriftItem, EntityError, EntityStatus, Location, Report
 from driftcheck.reporters import render
 
@@ -96,15 +98,11 @@ class Runner:
     ) -> CommentOutcome:
         path = self.tmp_path / "report.json"
         path.write_text(render(report, "json"), encoding="utf-8")
-        return post_comment(
-            str(path),
-            key=key,
-            env=self.env,
-            log=self.log.append,
-            sleep=self.sleeps.append,
-            read_timeout=read_timeout,
-            **options,
+        author = options.pop("author", DEFAULT_AUTHOR)
+        client = ClientSettings(
+            log=self.log.append, sleep=self.sleeps.append, read_timeout=read_timeout, **options
         )
+        return post_comment(str(path), key=key, env=self.env, client=client, author=author)
 
 
 @pytest.fixture
@@ -533,12 +531,17 @@ def test_an_invalid_report_is_a_usage_error(
     path = tmp_path / "report.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UsageError, match=r"report\.json"):
-        post_comment(str(path), key=None, env=env, log=lambda _: None)
+        post_comment(str(path), key=None, env=env, client=ClientSettings(log=lambda _: None))
 
 
 def test_a_missing_report_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot read the report"):
-        post_comment(str(tmp_path / "nope.json"), key=None, env=env, log=lambda _: None)
+        post_comment(
+            str(tmp_path / "nope.json"),
+            key=None,
+            env=env,
+            client=ClientSettings(log=lambda _: None),
+        )
 
 
 # ---------------------------------------------------------------- body and marker

@@ -13,33 +13,27 @@ if TYPE_CHECKING:
 
 
 def cmd_comment(options: CommentOptions, ctx: Context) -> ExitCode:
-    from driftcheck.github.comment import post_comment
+    from driftcheck.github.sticky import ClientSettings
 
+    client = ClientSettings(log=ctx.log, sleep=ctx.sleep, clock=ctx.clock, timeout=options.timeout)
     if _is_plan(options.report):  # a plan saved by 'plan -o' gets its own comment
         from driftcheck.github.plan_comment import post_plan_comment
         from driftcheck.plan.planfile import read_plan
 
+        plan = read_plan(options.report)
         outcome = post_plan_comment(
-            read_plan(options.report),
+            plan, key=options.key, env=ctx.env, client=client, author=_author(options, ctx)
+        )
+    else:
+        from driftcheck.github.comment import post_comment
+
+        outcome = post_comment(
+            options.report,
             key=options.key,
             env=ctx.env,
-            log=ctx.log,
-            sleep=ctx.sleep,
-            clock=ctx.clock,
-            timeout=options.timeout,
+            client=client,
             author=_author(options, ctx),
         )
-        return _tell(outcome, ctx)
-    outcome = post_comment(
-        options.report,
-        key=options.key,
-        env=ctx.env,
-        log=ctx.log,
-        sleep=ctx.sleep,
-        clock=ctx.clock,
-        timeout=options.timeout,
-        author=_author(options, ctx),
-    )
     return _tell(outcome, ctx)
 
 
