@@ -7,13 +7,22 @@ Every value that came from the API or a spec file is escaped by the renderer, fo
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from driftcheck.errors import UsageError
 from driftcheck.model import Report
 
-__all__ = ["FORMATS", "MARKDOWN_BUDGET", "RenderOptions", "Renderer", "render", "renderer"]
+__all__ = [
+    "FORMATS",
+    "MARKDOWN_BUDGET",
+    "RenderOptions",
+    "Renderer",
+    "render",
+    "renderer",
+    "repository_path",
+]
 
 #: GitHub refuses comments over 65,536 characters; this leaves room for the poster's marker.
 MARKDOWN_BUDGET = 60_000
@@ -31,13 +40,18 @@ class RenderOptions:
     color: bool = False
     link_base: str | None = None
     markdown_budget: int = MARKDOWN_BUDGET
-    #: absolute path that SARIF URIs are relative to (``spec.repository.repository_root``)
+    #: absolute path that annotation paths, Markdown links and SARIF URIs are relative to
+    #: (``spec.repository.repository_root``); None: paths as given
     repository_root: str | None = None
     #: the terminal's width: the text format wraps long lines at spaces to it (None: never)
     width: int | None = None
     #: like ``link_base``, for lines of the base spec (resolved items of a three-way check);
     #: None links to the relative path
     base_link: str | None = None
+    #: where the whole report can be read (e.g. "the job summary and the JSON report
+    #: out/report.json"), named by the GitHub format's notice about annotations past
+    #: GitHub's cap; None: nowhere is written, the notice says how to get the list
+    full_report: str | None = None
 
 
 Renderer = Callable[[Report, RenderOptions], str]
@@ -68,3 +82,12 @@ def renderer(fmt: str) -> Renderer:
 def render(report: Report, fmt: str, options: RenderOptions | None = None) -> str:
     """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`)."""
     return renderer(fmt)(report, options or RenderOptions())
+
+
+def repository_path(file: str, options: RenderOptions) -> str:
+    """``file`` (a Location's, as given on the command line, relative to the working
+    folder) as annotations and links show it: relative to ``options.repository_root`` with
+    ``/``, also when given as ``../x`` or absolute; absolute when outside the repository."""
+    from driftcheck.spec.repository import relative_uri
+
+    return relative_uri(file, options.repository_root, os.getcwd())

@@ -25,6 +25,7 @@ from driftcheck.escape import md_code, md_text
 from driftcheck.model import DriftItem, Location, Report
 from driftcheck.reporters import markdown_head as mh
 from driftcheck.reporters import markdown_items as mi
+from driftcheck.reporters import repository_path
 from driftcheck.reporters import summary as s
 from driftcheck.wording import clip, plural
 
@@ -310,7 +311,7 @@ def _invalid(report: Report, options: RenderOptions) -> _Section:
 def _where(location: Location, options: RenderOptions) -> str:
     if location.line:
         return mi.link(location, options)
-    return md_code(location.file, in_table=False)
+    return md_code(repository_path(location.file, options), in_table=False)
 
 
 def _notice_lines(report: Report, options: RenderOptions) -> tuple[str, ...]:

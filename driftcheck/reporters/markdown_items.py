@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from driftcheck.escape import json_text, md_code, md_text, terminal, url_path
 from driftcheck.ignores import relative_attribute
 from driftcheck.model import Attribution, DriftItem, Location
+from driftcheck.reporters import repository_path
 from driftcheck.reporters import summary as s
 from driftcheck.wording import clip, plural
 
@@ -131,8 +132,11 @@ def _summary(value: Any, *, whole: bool) -> str:
 
 
 def link(location: Location, options: RenderOptions) -> str:
-    """``[specs/users.yaml:18](…/specs/users.yaml#L18)``, on the reviewed commit."""
-    path = location.file.removeprefix("./")
+    """``[specs/users.yaml:18](…/specs/users.yaml#L18)``, on the reviewed commit; the path
+    relative to the repository. A file outside the repository is named, not linked."""
+    path = repository_path(location.file, options)
+    if path.startswith("/"):
+        return md_code(f"{path}:{location.line}", in_table=False)
     href = f"{options.link_base or ''}{url_path(path)}#L{location.line}"
     return f"[{md_text(f'{path}:{location.line}')}]({href})"
 

@@ -113,7 +113,11 @@ def _emit_early(options: CheckOptions, ctx: Context, fmt: str, report: Report) -
     from driftcheck.atomic import write_atomic
     from driftcheck.reporters import RenderOptions, render
 
-    render_options = RenderOptions(link_base=link_base(ctx.env))
+    render_options = RenderOptions(
+        link_base=link_base(ctx.env),
+        repository_root=_root(ctx),
+        full_report=_full_report(options, ctx, fmt),
+    )
 
     def rendered(form: str) -> str:
         return ctx.mask(render(report, form, render_options))
@@ -160,15 +164,11 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
     color = wants_color(
         options.color, ctx.env, isatty=ctx.stdout.isatty(), to_file=bool(options.output)
     )
-    root = None
-    if fmt == "sarif" or options.report_sarif:
-        from driftcheck.spec.repository import repository_root
-
-        root = str(repository_root(ctx.env, Path.cwd()))
     render_options = RenderOptions(
         color=color,
         link_base=link_base(ctx.env),
-        repository_root=root,
+        repository_root=_root(ctx),
+        full_report=_full_report(options, ctx, fmt),
         width=terminal_width(ctx.env) if ctx.stdout.isatty() and not options.output else None,
     )
 
@@ -195,6 +195,28 @@ def _emit_reports(options: CheckOptions, ctx: Context, report: Report, fmt: str)
     summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
         _append_summary(ctx, summary_path, rendered("markdown"))
+
+
+def _root(ctx: Context) -> str:
+    """The repository that paths in annotations, links and SARIF are relative to."""
+    from driftcheck.spec.repository import repository_root
+
+    return str(repository_root(ctx.env, Path.cwd()))
+
+
+def _full_report(options: CheckOptions, ctx: Context, fmt: str) -> str | None:
+    """The places this run writes the whole report to, named by the GitHub notice about
+    annotations past GitHub's cap (None: none; the notice then says how to get the list)."""
+    places = []
+    if fmt == "github" and ctx.env.get("GITHUB_STEP_SUMMARY"):
+        places.append("the job summary")
+    if options.report_markdown:
+        places.append(f"the Markdown report {safe(options.report_markdown)}")
+    if options.report_json:
+        places.append(f"the JSON report {safe(options.report_json)}")
+    if not places:
+        return None
+    return ", ".join(places[:-1]) + (" and " if len(places) > 1 else "") + places[-1]
 
 
 def link_base(env: Mapping[str, str]) -> str | None:

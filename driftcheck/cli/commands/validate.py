@@ -44,14 +44,20 @@ def _github(exc: SpecInvalid, ctx: Context) -> None:
     from driftcheck.check import failed_report
     from driftcheck.cli.spec_loading import explain
     from driftcheck.reporters import RenderOptions, render
+    from driftcheck.spec.repository import repository_root
 
     report = failed_report(now=ctx.now(), site="", problems=exc.problems)
     explain(exc, ctx)
-    ctx.stdout.write(render(report, "github"))
     summary_path = ctx.env.get("GITHUB_STEP_SUMMARY")
+    root = str(repository_root(ctx.env, Path.cwd()))
+    full = "the job summary" if summary_path else None
+    ctx.stdout.write(
+        render(report, "github", RenderOptions(repository_root=root, full_report=full))
+    )
     if summary_path:
         from driftcheck.cli.commands.check import link_base
         from driftcheck.github.step_summary import append_step_summary
 
-        markdown = render(report, "markdown", RenderOptions(link_base=link_base(ctx.env)))
+        options = RenderOptions(link_base=link_base(ctx.env), repository_root=root)
+        markdown = render(report, "markdown", options)
         append_step_summary(summary_path, markdown)
