@@ -33,7 +33,7 @@ from driftcheck.live.failures import (
     connection_reason,
     network_advice,
 )
-from driftcheck.live.payload import connections_from_response, parse_json
+from driftcheck.live.payload import OddConnectionsError, connections_from_response, parse_json
 from driftcheck.live.sites import Target, resolve_target
 from driftcheck.model import EntityRead, LiveState
 from driftcheck.redact import MASK, redact, redact_bytes, redact_data
@@ -288,7 +288,13 @@ class _Reader:
             except ValueError as exc:
                 body = redact_bytes(body, self.mask)
                 return answer_for_response(
-                    status, headers, body, self.target, entity, problem=str(exc)
+                    status,
+                    headers,
+                    body,
+                    self.target,
+                    entity,
+                    problem=str(exc),
+                    odd_data=isinstance(exc, OddConnectionsError),
                 )
         body = redact_bytes(body, self.mask)  # before any of it is cut to a snippet
         hint = server_hint(

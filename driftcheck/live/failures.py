@@ -89,9 +89,22 @@ def answer_for_response(
     *,
     problem: str = "",
     hint: float | None = None,
+    odd_data: bool = False,
 ) -> Answer:
-    """The answer for a response that brought no usable connections."""
+    """The answer for a response that brought no usable connections.
+
+    ``odd_data``: the body is a list-connections response whose connections are unusable; the
+    site is right, so the advice is about the data, not --site.
+    """
     content_type = headers.get("Content-Type", "")
+    if 200 <= status < 300 and odd_data:
+        return Answer(
+            status,
+            f"but {problem}",
+            f"Datadog answered, but driftcheck cannot use this data of entity {entity!r}: "
+            "correct it in Datadog (or ask Datadog support) and run again; "
+            f"{DEBUG_ADVICE}",
+        )
     if 200 <= status < 300:
         return Answer(
             status,

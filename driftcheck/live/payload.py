@@ -27,6 +27,11 @@ class PayloadError(ValueError):
     """Data that does not have the expected shape; the message says where and what."""
 
 
+class OddConnectionsError(PayloadError):
+    """A list-connections response from the right API whose connections are unusable (a
+    repeated id, a field without an id): the site is right, the data is odd."""
+
+
 def parse_json(data: bytes | str, what: str = "the body") -> Any:
     """Parse strict JSON (no NaN or Infinity); :class:`PayloadError` describes any failure.
 
@@ -99,36 +104,44 @@ def connections_from_response(body: Any) -> tuple[Mapping[str, Any], ...]:
     if attributes is None:
         return ()
     if not isinstance(attributes, dict):
-        raise PayloadError(f"data.attributes is {_kind(attributes)}, expected an object")
+        raise OddConnectionsError(f"data.attributes is {_kind(attributes)}, expected an object")
     return validate_connections(attributes.get("connections"), "data.attributes.connections")
 
 
 def validate_connections(value: Any, where: str) -> tuple[Mapping[str, Any], ...]:
-    """``value`` as a tuple of connection objects (None means none); ``where`` names it."""
+    """``value`` as a tuple of connection objects (None means none); ``where`` names it.
+
+    Problems raise :class:`OddConnectionsError`; a field's problem names its connection by id.
+    """
     if value is None:
         return ()
-    items = _objects_with_ids(value, where)
+    items = _objects_with_ids(value, where, "connection")
     for index, item in enumerate(items):
         fields = item.get("fields")
         if fields is not None:
-            _objects_with_ids(fields, f"{where}[{index}].fields")
+            owner = f"connection {_clip(repr(item['id']))}: "
+            _objects_with_ids(fields, f"{where}[{index}].fields", "field", owner)
     return tuple(items)
 
 
-def _objects_with_ids(value: Any, where: str) -> list[dict[str, Any]]:
+def _objects_with_ids(value: Any, where: str, what: str, owner: str = "") -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise PayloadError(f"{where} is {_kind(value)}, expected a list")
+        raise OddConnectionsError(f"{owner}{where} is {_kind(value)}, expected a list")
     seen: set[str] = set()
     for index, item in enumerate(value):
+        place = f"{where}[{index}]"
         if not isinstance(item, dict):
-            raise PayloadError(f"{where}[{index}] is {_kind(item)}, expected an object")
+            raise OddConnectionsError(f"{owner}{place} is {_kind(item)}, expected an object")
         ident = item.get("id")
         if not isinstance(ident, str) or not ident:
-            raise PayloadError(
-                f"{where}[{index}].id is {_show(ident)}, expected a non-empty string"
+            raise OddConnectionsError(
+                f"{owner}a {what} has no usable id ({place}.id is {_show(ident)}, "
+                "expected a non-empty string)"
             )
         if ident in seen:
-            raise PayloadError(f"{where}[{index}].id {ident!r} appears twice")
+            raise OddConnectionsError(
+                f"{owner}{what} id {_clip(repr(ident))} appears twice ({place}.id)"
+            )
         seen.add(ident)
     return value
 

@@ -224,6 +224,15 @@ INVALID_BODIES = [
         "data.type is 'connections'",
     ),
     (
+        b'{"data": {"type": "list_connections_response", "attributes": {"connections": NaN}}}',
+        "not valid JSON",
+    ),
+]
+
+
+#: List-connections responses (the right API: the site is right) whose connections are odd.
+ODD_BODIES = [
+    (
         b'{"data": {"type": "list_connections_response", "attributes": []}}',
         "data.attributes is a list",
     ),
@@ -237,38 +246,49 @@ INVALID_BODIES = [
     ),
     (
         b'{"data": {"type": "list_connections_response", "attributes": {"connections": [{}]}}}',
-        "data.attributes.connections[0].id is missing",
+        "a connection has no usable id (data.attributes.connections[0].id is missing",
     ),
     (
         b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
         b'[{"id": 7}]}}}',
-        "data.attributes.connections[0].id is 7 (a number)",
+        "a connection has no usable id (data.attributes.connections[0].id is 7 (a number)",
     ),
     (
         b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
         b'[{"id": "a"}, {"id": "a"}]}}}',
-        "data.attributes.connections[1].id 'a' appears twice",
+        "connection id 'a' appears twice (data.attributes.connections[1].id)",
     ),
     (
         b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
         b'[{"id": "a", "fields": {"id": "f"}}]}}}',
-        "connections[0].fields is an object",
+        "connection 'a': data.attributes.connections[0].fields is an object",
     ),
     (
         b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
         b'[{"id": "a", "fields": [{"id": null}]}]}}}',
-        "connections[0].fields[0].id is missing",
+        "connection 'a': a field has no usable id "
+        "(data.attributes.connections[0].fields[0].id is missing",
     ),
     (
         b'{"data": {"type": "list_connections_response", "attributes": {"connections": '
         b'[{"id": "a", "fields": [{"id": "f"}, {"id": "f"}]}]}}}',
-        "fields[1].id 'f' appears twice",
-    ),
-    (
-        b'{"data": {"type": "list_connections_response", "attributes": {"connections": NaN}}}',
-        "not valid JSON",
+        "connection 'a': field id 'f' appears twice (data.attributes.connections[0].fields[1].id)",
     ),
 ]
+
+
+@pytest.mark.parametrize(("body", "problem"), ODD_BODIES)
+def test_odd_connections_are_named_without_sending_the_user_to_check_the_site(
+    fake_datadog: FakeDatadog, body: bytes, problem: str
+) -> None:
+    fake_datadog.set_connections("users", [])
+    fake_datadog.fail("users", raw(body))
+    message = error_of(read(fake_datadog, "users"), "users")
+    assert "could not read entity 'users'" in message
+    assert "HTTP 200 OK, but " + problem in message
+    assert "--site" not in message and "--api-url" not in message
+    assert "correct it in Datadog" in message
+    assert len(fake_datadog.requests) == 1  # odd data is not retried
 
 
 @pytest.mark.parametrize(("body", "problem"), INVALID_BODIES)
