@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
 from driftcheck.cli.adopt_arguments import ADOPT, add_adopt
 from driftcheck.cli.arguments import add_global_options, add_live_options, live_options
+from driftcheck.cli.base_parser import Parser, add_commands
 from driftcheck.cli.commands import (
     cmd_apply,
     cmd_check,
@@ -31,7 +31,6 @@ from driftcheck.cli.options import (
     SnapshotOptions,
     ValidateOptions,
 )
-from driftcheck.cli.suggest import did_you_mean
 from driftcheck.errors import UsageError
 from driftcheck.exitcodes import EPILOG, ExitCode
 from driftcheck.redact import TextSink
@@ -135,20 +134,6 @@ def _comment(args: argparse.Namespace) -> CommentOptions:
     )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with exit status 1 for usage errors (2 means drift) and injectable output."""
-
-    stream: TextSink = sys.stdout
-
-    def error(self, message: str) -> NoReturn:
-        message = did_you_mean(self, message)
-        raise UsageError(f"{message}\nRun '{self.prog} --help' for usage.")
-
-    def _print_message(self, message: str, file: object = None) -> None:
-        if message:
-            self.stream.write(message)
-
-
 def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(
         name,
@@ -163,18 +148,16 @@ def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
 
 def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     """The whole command line; every subcommand sets ``run`` and ``build`` (its options)."""
-    parser = _Parser(
+    parser = Parser(
         prog="driftcheck",
         description="Datadog Product Analytics data connections "
         "as code: validate specs and detect drift.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EPILOG,
+        stream=stream,
     )
-    parser.stream = stream
     add_global_options(parser, top=True)
-    sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
-    )
+    sub = add_commands(parser)
     for add in (
         _add_validate,
         _add_check,
