@@ -21,8 +21,7 @@ from typing import Any, Literal
 from driftcheck.live.writes import WriteRequest, WriteResult
 from driftcheck.model import LiveState
 from driftcheck.plan.effects import find, remaining_differences, took_effect
-from driftcheck.plan.operation import Operation, Plan
-from driftcheck.plan.planner import fingerprint
+from driftcheck.plan.operation import Operation, Plan, fingerprint
 
 WORKERS = 8
 Send = Callable[[WriteRequest, Callable[[tuple[Mapping[str, Any], ...]], bool]], WriteResult]

@@ -42,7 +42,11 @@ def limit_to_change(
         ]
         raise PlanConflict("\n".join(lines))
     wanted = ("introduced", "existing") if revert_drift else ("introduced",)
-    kept = tuple(i for i in failing if i.origin in wanted)
+    # Ignored items are never planned; they tell a recreate which live values to keep.
+    kept = (
+        *(i for i in failing if i.origin in wanted),
+        *(i for i in items if i.severity == "ignored"),
+    )
     notes = tuple(
         f"{i.entity}/{i.connection} {_what(i)}: existing drift that the change did not touch "
         "(changed in Datadog); left as is, --revert-drift reverts it"

@@ -8,34 +8,39 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from driftcheck.model import ConnectionSpec, FieldSpec
+from driftcheck.plan.keep import CONNECTION, Kept, overlay
 
 DATA_TYPE = "connection_id"
 _FIELD_KEYS = ("source_name", "type", "display_name", "description", "groups")
 _UPDATABLE = ("display_name", "description", "groups")
 
 
-def field_item(field: FieldSpec) -> dict[str, Any]:
+def field_item(field: FieldSpec, kept: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A field as ``fields`` / ``fields_to_add`` items carry it: id, source_name, type, and
-    the optional attributes the spec manages."""
+    the optional attributes the spec manages (those in ``kept``: Datadog's value)."""
+    values = overlay(field.attributes, kept or {})
     item: dict[str, Any] = {"id": field.id}
     for key in _FIELD_KEYS:
-        if key in field.attributes:
-            value = field.attributes[key]
+        if key in values:
+            value = values[key]
             item[key] = list(value) if key == "groups" else value
     return item
 
 
-def create_body(conn: ConnectionSpec) -> dict[str, Any]:
-    """The body that creates ``conn`` with every declared field."""
-    join = conn.attributes["join"]
+def create_body(conn: ConnectionSpec, kept: Kept | None = None) -> dict[str, Any]:
+    """The body that creates ``conn`` with every declared field; attributes in ``kept``
+    (accepted drift) carry Datadog's value instead of the spec's."""
+    kept = kept or {}
+    values = overlay(conn.attributes, kept.get(CONNECTION, {}))
+    join = values["join"]
     attributes: dict[str, Any] = {
-        "type": conn.attributes["type"],
+        "type": values["type"],
         "join_attribute": join["attribute"],
         "join_type": join["type"],
-        "fields": [field_item(f) for f in conn.fields],
+        "fields": [field_item(f, kept.get(f.id)) for f in conn.fields],
     }
-    if "metadata" in conn.attributes:
-        attributes["metadata"] = dict(conn.attributes["metadata"])
+    if "metadata" in values:
+        attributes["metadata"] = dict(values["metadata"])
     return {"data": {"type": DATA_TYPE, "id": conn.id, "attributes": attributes}}
 
 

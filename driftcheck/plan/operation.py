@@ -3,6 +3,8 @@ live value each one was planned against."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -115,3 +117,17 @@ class Plan:
 
     def count(self, action: Action) -> int:
         return sum(1 for op in self.operations if op.action == action)
+
+
+def fingerprint(live: Mapping[str, Any] | None) -> Fingerprint:
+    """The fingerprint of a live connection: a digest of its whole value, and who changed it."""
+    if live is None:
+        return Fingerprint(exists=False)
+    text = json.dumps(live, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    updated_at, updated_by = live.get("updated_at"), live.get("updated_by")
+    return Fingerprint(
+        exists=True,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        updated_at=updated_at if isinstance(updated_at, str) else None,
+        updated_by=updated_by if isinstance(updated_by, str) else None,
+    )

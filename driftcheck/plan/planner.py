@@ -9,8 +9,6 @@ is returned as a note saying why, so that a plan never hides what it leaves undo
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,22 +16,8 @@ from typing import Any
 
 from driftcheck.live.writes import WriteRequest
 from driftcheck.model import ConnectionSpec, DriftItem, EntitySpec, LiveState, Spec
-from driftcheck.plan import bodies
-from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation
-
-
-def fingerprint(live: Mapping[str, Any] | None) -> Fingerprint:
-    """The fingerprint of a live connection: a digest of its whole value, and who changed it."""
-    if live is None:
-        return Fingerprint(exists=False)
-    text = json.dumps(live, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    updated_at, updated_by = live.get("updated_at"), live.get("updated_by")
-    return Fingerprint(
-        exists=True,
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        updated_at=updated_at if isinstance(updated_at, str) else None,
-        updated_by=updated_by if isinstance(updated_by, str) else None,
-    )
+from driftcheck.plan import bodies, keep
+from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation, fingerprint
 
 
 def plan_operations(
@@ -42,9 +26,12 @@ def plan_operations(
     """The operations for the failing ``items`` (one per connection, sorted), and notes on
     the drift they leave alone."""
     grouped: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
+    accepted: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
     for item in items:
-        if item.severity == "error":
-            grouped[(item.entity, item.connection)].append(item)
+        if item.severity in ("error", "ignored"):
+            (grouped if item.severity == "error" else accepted)[
+                (item.entity, item.connection)
+            ].append(item)
     operations: list[Operation] = []
     notes: list[str] = []
     for (entity_name, conn_id), found in sorted(grouped.items()):
@@ -52,7 +39,8 @@ def plan_operations(
         conn = next((c for c in entity.connections if c.id == conn_id), None)
         read = live.entities[entity_name]
         current = next((c for c in read.connections or () if c.get("id") == conn_id), None)
-        operation = _operation(entity, conn, current, found, notes)
+        kept = keep.kept_values(accepted.get((entity_name, conn_id), ()))
+        operation = _operation(entity, conn, current, found, notes, kept=kept)
         if operation is not None:
             operations.append(operation)
     return tuple(operations), tuple(notes)
@@ -64,6 +52,8 @@ def _operation(
     current: Mapping[str, Any] | None,
     items: Sequence[DriftItem],
     notes: list[str],
+    *,
+    kept: keep.Kept,
 ) -> Operation | None:
     where = f"{entity.name}/{items[0].connection}"
     if conn is None:
@@ -78,15 +68,16 @@ def _operation(
         return _create(entity.name, conn)
     changed = [i for i in items if i.field is None and i.kind == "changed"]
     if changed:
-        return _replace(entity.name, conn, current, changed)
-    return _update(entity.name, conn, current, items, notes)
+        return _replace(entity.name, conn, current, changed, kept)
+    return _update(entity.name, conn, current, items, notes, kept=kept)
 
 
-def _expected_all(conn: ConnectionSpec) -> Expected:
+def _expected_all(conn: ConnectionSpec, kept: keep.Kept | None = None) -> Expected:
+    kept = kept or {}
     return Expected(
         exists=True,
-        attributes=dict(conn.attributes),
-        fields={f.id: dict(f.attributes) for f in conn.fields},
+        attributes=keep.overlay(conn.attributes, kept.get(keep.CONNECTION, {})),
+        fields={f.id: keep.overlay(f.attributes, kept.get(f.id, {})) for f in conn.fields},
     )
 
 
@@ -114,10 +105,9 @@ def _field_additions(conn: ConnectionSpec) -> tuple[Change, ...]:
     )
 
 
-def _post(entity: str, conn: ConnectionSpec) -> WriteRequest:
-    return WriteRequest(
-        method="POST", entity=entity, connection=conn.id, body=bodies.create_body(conn)
-    )
+def _post(entity: str, conn: ConnectionSpec, kept: keep.Kept | None = None) -> WriteRequest:
+    body = bodies.create_body(conn, kept or {})
+    return WriteRequest(method="POST", entity=entity, connection=conn.id, body=body)
 
 
 def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Operation:
@@ -139,13 +129,19 @@ def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Ope
 
 
 def _replace(
-    entity: str, conn: ConnectionSpec, current: Mapping[str, Any], changed: Sequence[DriftItem]
+    entity: str,
+    conn: ConnectionSpec,
+    current: Mapping[str, Any],
+    changed: Sequence[DriftItem],
+    kept: keep.Kept,
 ) -> Operation:
     declared = {f.id for f in conn.fields}
     lost = [f.get("id") for f in current.get("fields") or () if f.get("id") not in declared]
     reason = "the API cannot update a connection's type, join or metadata"
     if lost:
         reason += f"; live fields not in the spec are lost: {', '.join(map(str, lost))}"
+    if keep.describe(kept):
+        reason += f"; {keep.describe(kept)}"
     change = Change(
         kind="replace_connection",
         attributes=tuple((i.attribute or "", i.actual, i.expected) for i in changed),
@@ -158,10 +154,10 @@ def _replace(
         changes=(change, *_field_additions(conn)),
         requests=(
             WriteRequest(method="DELETE", entity=entity, connection=conn.id, body=None),
-            _post(entity, conn),
+            _post(entity, conn, kept),
         ),
         fingerprint=fingerprint(current),
-        expected=_expected_all(conn),
+        expected=_expected_all(conn, kept),
     )
 
 
@@ -244,7 +240,13 @@ def _field_work(
     return work
 
 
-def _field_changes(conn: ConnectionSpec, work: _FieldWork) -> list[Change]:
+def _replaced_reason(field_id: str, kept: keep.Kept) -> str:
+    reason = "the API cannot update a field's source_name or type"
+    also = keep.describe(kept, [field_id])
+    return f"{reason}; {also}" if also else reason
+
+
+def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Kept) -> list[Change]:
     replaced = work.replaced
     changes = [c for c in _field_additions(conn) if c.field in work.added]
     changes += [
@@ -252,7 +254,7 @@ def _field_changes(conn: ConnectionSpec, work: _FieldWork) -> list[Change]:
             kind="replace_field" if f in replaced else "update_field",
             field=f,
             attributes=tuple((a, old, new) for a, (old, new) in sorted(attrs.items())),
-            reason="the API cannot update a field's source_name or type" if f in replaced else "",
+            reason=_replaced_reason(f, kept) if f in replaced else "",
         )
         for f, attrs in sorted(work.updates.items())
     ]
@@ -268,11 +270,13 @@ def _field_changes(conn: ConnectionSpec, work: _FieldWork) -> list[Change]:
 
 
 def _update_requests(
-    entity: str, conn: ConnectionSpec, work: _FieldWork
+    entity: str, conn: ConnectionSpec, work: _FieldWork, kept: keep.Kept
 ) -> tuple[WriteRequest, ...]:
     specs = {f.id: f for f in conn.fields}
     replaced = work.replaced
-    add = [bodies.field_item(specs[f]) for f in sorted([*work.added, *replaced])]
+    add = [bodies.field_item(specs[f]) for f in sorted(work.added)]
+    add += [bodies.field_item(specs[f], kept.get(f)) for f in replaced]
+    add.sort(key=lambda item: str(item["id"]))
     update = [
         bodies.field_update(specs[f], sorted(attrs))
         for f, attrs in sorted(work.updates.items())
@@ -301,15 +305,18 @@ def _update(
     current: Mapping[str, Any],
     items: Sequence[DriftItem],
     notes: list[str],
+    *,
+    kept: keep.Kept,
 ) -> Operation | None:
     work = _field_work(entity, conn, current, items, notes)
-    changes = _field_changes(conn, work)
+    changes = _field_changes(conn, work, kept)
     if not changes:
         return None
     specs = {f.id: f for f in conn.fields}
     wanted: dict[str, dict[str, Any]] = {
-        f: dict(specs[f].attributes) for f in [*work.added, *work.replaced, *work.renamed]
+        f: dict(specs[f].attributes) for f in [*work.added, *work.renamed]
     }
+    wanted.update({f: keep.overlay(specs[f].attributes, kept.get(f, {})) for f in work.replaced})
     for f, attrs in work.updates.items():
         wanted.setdefault(f, {k: specs[f].attributes.get(k) for k in attrs})
     return Operation(
@@ -317,7 +324,7 @@ def _update(
         entity=entity,
         connection=conn.id,
         changes=tuple(changes),
-        requests=_update_requests(entity, conn, work),
+        requests=_update_requests(entity, conn, work, kept),
         fingerprint=fingerprint(current),
         expected=Expected(
             exists=True,
