@@ -6,8 +6,10 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from driftcheck.escape import terminal
+from driftcheck.exitcodes import ExitCode
 from driftcheck.redact import TextSink, redact, secrets_from_env
 
 
@@ -36,3 +38,15 @@ class Context:
 def safe(text: object) -> str:
     """``text`` (possibly from a spec file or the API) escaped for the terminal."""
     return terminal(str(text))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Invocation:
+    """A parsed command line: the command to run, its options, and ``--debug``."""
+
+    run: Callable[[Any, Context], ExitCode]
+    options: object
+    debug: bool = False
+
+    def __call__(self, ctx: Context) -> ExitCode:
+        return self.run(self.options, ctx)

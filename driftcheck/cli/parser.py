@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from driftcheck.cli.adopt_arguments import ADOPT, add_adopt
@@ -20,7 +19,7 @@ from driftcheck.cli.commands import (
     cmd_snapshot,
     cmd_validate,
 )
-from driftcheck.cli.context import Context
+from driftcheck.cli.context import Invocation
 from driftcheck.cli.options import (
     ApplyOptions,
     CheckOptions,
@@ -31,27 +30,19 @@ from driftcheck.cli.options import (
     SnapshotOptions,
     ValidateOptions,
 )
+from driftcheck.cli.suggest import command_parser
 from driftcheck.errors import UsageError
-from driftcheck.exitcodes import EPILOG, ExitCode
+from driftcheck.exitcodes import EPILOG
 from driftcheck.redact import TextSink
 from driftcheck.reporters import FORMATS
 
 
-@dataclass(frozen=True, kw_only=True)
-class Invocation:
-    """A parsed command line: the command to run, its options, and ``--debug``."""
-
-    run: Callable[[Any, Context], ExitCode]
-    options: object
-    debug: bool = False
-
-    def __call__(self, ctx: Context) -> ExitCode:
-        return self.run(self.options, ctx)
-
-
 def parse(argv: Sequence[str], stream: TextSink) -> Invocation:
     """``argv`` as an :class:`Invocation`; a usage error raises :class:`UsageError`."""
-    args = build_parser(stream).parse_args(argv)
+    parser = build_parser(stream)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # worded by the command's own parser: its options, its --help
+        command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     return Invocation(run=args.run, options=args.build(args), debug=args.debug)
 
 

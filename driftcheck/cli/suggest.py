@@ -40,3 +40,14 @@ def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
             for sub in action.choices.values():
                 found |= _option_strings(sub)
     return found
+
+
+def command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of subcommand ``name``: an unknown option is its error, so that the
+    did-you-mean looks only at that command's options (never one it just refused because it
+    belongs to another command) and the message points at ``driftcheck NAME --help``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser

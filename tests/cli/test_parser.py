@@ -65,3 +65,19 @@ def test_a_format_outside_the_registry_is_a_usage_error_listing_the_registry() -
     with pytest.raises(UsageError) as caught:
         parse(["check", "x", "--format", "yaml"], io.StringIO())
     assert "choose from " + ", ".join(f"'{f}'" for f in FORMATS) in str(caught.value)
+
+
+def test_an_option_of_another_command_is_refused_by_the_command_itself() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse(["plan", "specs", "--live-snapshot", "s.json"], io.StringIO())
+    message = str(caught.value)
+    assert "unrecognized arguments: --live-snapshot s.json" in message
+    assert "did you mean" not in message  # never the very option it refused
+    assert "Run 'driftcheck plan --help' for usage." in message
+
+
+def test_a_mistyped_option_is_matched_against_the_command_s_own_options() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse(["check", "specs", "--outptu", "x"], io.StringIO())
+    assert "(did you mean '--output'?)" in str(caught.value)
+    assert "Run 'driftcheck check --help' for usage." in str(caught.value)
