@@ -18,6 +18,7 @@ from driftcheck.live.writes import WriteRequest
 from driftcheck.model import ConnectionSpec, DriftItem, EntitySpec, LiveState, Spec
 from driftcheck.plan import bodies, keep
 from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation, fingerprint
+from driftcheck.plan.recreate import field_additions, recreated_fields
 
 
 def plan_operations(
@@ -68,7 +69,8 @@ def _operation(
         return _create(entity.name, conn)
     changed = [i for i in items if i.field is None and i.kind == "changed"]
     if changed:
-        return _replace(entity.name, conn, current, changed, kept)
+        fields = [i for i in items if i.field is not None]
+        return _replace(entity.name, conn, current, (changed, fields), kept)
     return _update(entity.name, conn, current, items, notes, kept=kept)
 
 
@@ -86,22 +88,10 @@ def _create(entity: str, conn: ConnectionSpec) -> Operation:
         action="create",
         entity=entity,
         connection=conn.id,
-        changes=(Change(kind="create_connection"), *_field_additions(conn)),
+        changes=(Change(kind="create_connection"), *field_additions(conn)),
         requests=(_post(entity, conn),),
         fingerprint=Fingerprint(exists=False),
         expected=_expected_all(conn),
-    )
-
-
-def _field_additions(conn: ConnectionSpec) -> tuple[Change, ...]:
-    """The declared fields a created connection carries, shown as additions."""
-    return tuple(
-        Change(
-            kind="add_field",
-            field=f.id,
-            reason=f"{f.attributes.get('type')}, from source {f.attributes.get('source_name')}",
-        )
-        for f in conn.fields
     )
 
 
@@ -132,9 +122,11 @@ def _replace(
     entity: str,
     conn: ConnectionSpec,
     current: Mapping[str, Any],
-    changed: Sequence[DriftItem],
+    drift: tuple[Sequence[DriftItem], Sequence[DriftItem]],
     kept: keep.Kept,
 ) -> Operation:
+    """``drift``: the connection's own changed items, and its fields' items."""
+    changed, fields = drift
     declared = {f.id for f in conn.fields}
     lost = [f.get("id") for f in current.get("fields") or () if f.get("id") not in declared]
     reason = "the API cannot update a connection's type, join or metadata"
@@ -151,7 +143,7 @@ def _replace(
         action="replace",
         entity=entity,
         connection=conn.id,
-        changes=(change, *_field_additions(conn)),
+        changes=(change, *recreated_fields(conn, fields)),
         requests=(
             WriteRequest(method="DELETE", entity=entity, connection=conn.id, body=None),
             _post(entity, conn, kept),
@@ -248,7 +240,7 @@ def _replaced_reason(field_id: str, kept: keep.Kept) -> str:
 
 def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Kept) -> list[Change]:
     replaced = work.replaced
-    changes = [c for c in _field_additions(conn) if c.field in work.added]
+    changes = [c for c in field_additions(conn) if c.field in work.added]
     changes += [
         Change(
             kind="replace_field" if f in replaced else "update_field",

@@ -61,3 +61,16 @@ def test_a_replaced_field_keeps_the_live_value_of_ignored_drift(
     _, (_, _, second) = bodies(fake)
     [added] = second["data"]["attributes"]["fields_to_add"]
     assert added["type"] == "number" and added["description"] == UI_TEXT
+
+
+def test_a_replacement_shows_what_it_changes_in_each_field(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    conn = declared(sample_connection(), join={"attribute": "user_id", "type": "user_id"})
+    conn["fields"][0] = {**conn["fields"][0], "display_name": "Tier"}
+    conn["fields"].append({"id": "ltv", "source_name": "ltv", "type": "number"})
+    out = plan_apply_check(write_spec([conn]), fake, "--allow-replace")
+    assert "-/+ connection user-profiles-connection" in out
+    assert '~ update field customer_tier\n          display_name: "Customer Tier" -> "Tier"' in out
+    assert "+ add field ltv" in out and "+ add field customer_tier" not in out
+    assert "signup_source" not in out  # unchanged: recreated as it is
