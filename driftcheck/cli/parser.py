@@ -225,13 +225,14 @@ def _add_check(sub: Any) -> None:
     p.set_defaults(run=cmd_check, build=_check)
 
 
+def _paths(p: argparse.ArgumentParser, nargs: str, metavar: str, what: str) -> None:
+    p.add_argument("paths", nargs=nargs, metavar=metavar, help=what)
+
+
 def _add_snapshot(sub: Any) -> None:
     p = _command(sub, "snapshot", "save the live state to a JSON file")
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="spec files or directories naming the entities (default: users, accounts)",
+    _paths(
+        p, "*", "PATH", "spec files or directories naming the entities (default: users, accounts)"
     )
     add_live_options(p, snapshot=False)
     p.add_argument(
@@ -271,12 +272,7 @@ def _add_plan(sub: Any) -> None:
 
 def _add_apply(sub: Any) -> None:
     p = _command(sub, "apply", "apply a saved plan, or plan and apply the specs at once")
-    p.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PLAN.json|PATH",
-        help="a plan saved by 'plan -o', or spec files or directories",
-    )
+    _paths(p, "+", "PLAN.json|PATH", "a plan saved by 'plan -o', or spec files or directories")
     _add_plan_options(p)
     p.add_argument(
         "--allow-delete", action="store_true", help="allow deleting connections and fields"

@@ -109,10 +109,7 @@ def _item(options: RenderOptions, item: DriftItem, hint: str | None, level: str)
     title = f"driftcheck: {terminal_id(s.subject(item))} {_TITLE[item.kind]}{origin}"
     lines = [f"{where}: {terminal_id(s.subject(item))}: {s.WORDING[item.kind]}"]
     if item.kind == "changed":
-        spec, live = s.show_pair(item.expected, item.actual)
-        lines += [f"spec: {terminal(spec)}", f"datadog: {terminal(live)}"]
-        if item.origin == "conflict":
-            lines.append(f"base spec: {terminal(s.show_value(item.base_expected))}")
+        lines += map(terminal, s.changed_lines(item))
         diff = s.line_diff(item.expected, item.actual)
         if diff:
             lines += ["line diff (- spec, + datadog):", *map(terminal, diff)]

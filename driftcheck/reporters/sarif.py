@@ -125,10 +125,7 @@ def _item_result(
 ) -> dict[str, Any]:
     lines = [f"{item.entity}/{item.connection}: {s.subject(item)}: {s.WORDING[item.kind]}"]
     if item.kind == "changed":
-        spec, live = s.show_pair(item.expected, item.actual)
-        lines += [f"spec: {spec}", f"datadog: {live}"]
-        if item.origin == "conflict":
-            lines.append(f"base spec: {s.show_value(item.base_expected)}")
+        lines += s.changed_lines(item)
     attribution = s.attribution(item)
     if attribution:
         lines.append(attribution)

@@ -227,6 +227,16 @@ def _window(text: str, start: int, limit: int) -> str:
     return ("…" if start else "") + text[start:]
 
 
+def changed_lines(item: DriftItem) -> list[str]:
+    """A changed item's values, one line each and not yet escaped: the spec's, Datadog's,
+    and for a conflict the base spec's (a window around the first difference when long)."""
+    spec, live = show_pair(item.expected, item.actual)
+    lines = [f"spec: {spec}", f"datadog: {live}"]
+    if item.origin == "conflict":
+        lines.append(f"base spec: {show_value(item.base_expected)}")
+    return lines
+
+
 def line_diff(expected: Any, actual: Any) -> list[str]:
     """A unified line diff (``-|`` spec, ``+|`` Datadog, `` |`` both) when either side is
     multi-line text, at most :data:`LINE_DIFF_LIMIT` lines; ``[]`` otherwise."""
