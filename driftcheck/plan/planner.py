@@ -44,7 +44,29 @@ def plan_operations(
         operation = _operation(entity, conn, current, found, notes, kept=kept)
         if operation is not None:
             operations.append(operation)
+    replaced = {(op.entity, op.connection) for op in operations if op.action == "replace"}
+    notes += [  # warned live items that the spec does not declare are left alone too
+        not_planned(i)
+        for i in items
+        if i.severity == "warning"
+        and i.kind == "unexpected"
+        and (i.entity, i.connection) not in replaced  # the replace says they are lost
+    ]
     return tuple(operations), tuple(notes)
+
+
+def not_planned(item: DriftItem) -> str:
+    """The note on a live item that the spec does not declare, left alone on apply."""
+    where = f"{item.entity}/{item.connection}"
+    if item.field is None:
+        return (
+            f"{where}: exists in Datadog but not in the spec; declare it, or set "
+            f"unmanaged_connections: delete on entity {item.entity} to delete it on apply"
+        )
+    return (
+        f"{where}: field {item.field} exists in Datadog but not in the "
+        f"spec; declare it, or set unmanaged_fields: delete to delete it on apply"
+    )
 
 
 def _operation(
@@ -56,13 +78,9 @@ def _operation(
     *,
     kept: keep.Kept,
 ) -> Operation | None:
-    where = f"{entity.name}/{items[0].connection}"
     if conn is None:
         if entity.unmanaged_connections != "delete":
-            notes.append(
-                f"{where}: exists in Datadog but not in the spec; declare it, or set "
-                f"unmanaged_connections: delete on entity {entity.name} to delete it on apply"
-            )
+            notes.append(not_planned(items[0]))
             return None
         return _delete(entity.name, items[0].connection, current)
     if current is None:
@@ -222,10 +240,7 @@ def _field_work(
         elif item.kind == "unexpected" and conn.unmanaged_fields == "delete":
             work.deleted.append(item.field)
         elif item.kind == "unexpected":
-            notes.append(
-                f"{entity}/{conn.id}: field {item.field} exists in Datadog but not in the "
-                f"spec; declare it, or set unmanaged_fields: delete to delete it on apply"
-            )
+            notes.append(not_planned(item))
         else:
             attribute = (item.attribute or "").removeprefix(f"fields[{item.field}].")
             work.updates.setdefault(item.field, {})[attribute] = (item.actual, item.expected)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fakes.datadog_api import FakeDatadog, sample_connection
+from helpers import run_cli
 
 from .conftest import SpecWriter, declared
 from .test_operations import bodies, plan_apply_check
@@ -74,3 +75,22 @@ def test_a_replacement_shows_what_it_changes_in_each_field(
     assert '~ update field customer_tier\n          display_name: "Customer Tier" -> "Tier"' in out
     assert "+ add field ltv" in out and "+ add field customer_tier" not in out
     assert "signup_source" not in out  # unchanged: recreated as it is
+
+
+def test_undeclared_live_items_under_warn_policies_are_listed_as_not_planned(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    live = sample_connection()
+    extra = {"id": "last_contacted", "source_name": "last_activity", "type": "string"}
+    live["fields"] = [*live["fields"], extra]
+    fake.set_connections("users", [live, sample_connection("hubspot-sync")])
+    conn = {**declared(sample_connection()), "unmanaged_fields": "warn"}
+    conn["fields"][0] = {**conn["fields"][0], "display_name": "Tier"}
+    folder = write_spec([conn], unmanaged_connections="warn")
+    result = run_cli("plan", str(folder), env=fake.env())
+    assert result.code == 2 and "~ update field customer_tier" in result.out
+    assert "not planned: users/hubspot-sync: exists in Datadog but not in the spec" in result.out
+    assert (
+        "not planned: users/user-profiles-connection: field last_contacted exists in Datadog"
+        in result.out
+    )
