@@ -159,3 +159,39 @@ def git(cwd: Path, *args: str) -> str:
         check=True,
     )
     return done.stdout.strip()
+
+
+#: A spec of one connection with three fields (tier, plan, seats), for three-way tests.
+THREE_FIELD_SPEC = """version: 1
+entities:
+  users:
+    connections:
+      - id: crm
+        type: ref_table
+        join: {attribute: email, type: email}
+        fields:
+          - {id: tier, source_name: tier, type: string, display_name: Tier}
+          - {id: plan, source_name: plan, type: string, display_name: Plan}
+          - {id: seats, source_name: seats, type: number, display_name: Seats}
+"""
+
+
+def gh_stub(kind: str, open_variable: str, url_part: str) -> str:
+    """The source of a stand-in ``gh`` (format it with ``python=``): it logs every call and
+    its --body-file to $GH_LOG, lists the open ``kind`` (pr or issue) from $open_variable,
+    and answers a create with a URL."""
+    return (
+        "#!{python}\n"
+        "import json, os, sys\n"
+        "args = sys.argv[1:]\n"
+        'record = {{"args": args}}\n'
+        'if "--body-file" in args:\n'
+        '    with open(args[args.index("--body-file") + 1], encoding="utf-8") as handle:\n'
+        '        record["body"] = handle.read()\n'
+        'with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:\n'
+        '    log.write(json.dumps(record) + "\\n")\n'
+        f'if args[:2] == ["{kind}", "list"]:\n'
+        f'    print(os.environ.get("{open_variable}", ""))\n'
+        f'elif args[:2] == ["{kind}", "create"]:\n'
+        f'    print("https://github.com/octo/specs/{url_part}/99")\n'
+    )

@@ -9,22 +9,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from helpers import git, run_cli, write_live_snapshot
+from helpers import THREE_FIELD_SPEC, git, run_cli, write_live_snapshot
 
 from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
 
-BASE = """version: 1
-entities:
-  users:
-    connections:
-      - id: crm
-        type: ref_table
-        join: {attribute: email, type: email}
-        fields:
-          - {id: tier, source_name: tier, type: string, display_name: Tier}
-          - {id: plan, source_name: plan, type: string, display_name: Plan}
-          - {id: seats, source_name: seats, type: number, display_name: Seats}
-"""
+BASE = THREE_FIELD_SPEC
 # The change: edits tier (conflict: Datadog has another value), adds region (introduced),
 # leaves plan (existing: edited in Datadog), fixes seats (resolved).
 CHANGE = (

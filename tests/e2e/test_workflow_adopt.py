@@ -15,26 +15,14 @@ from typing import Any
 import pytest
 from action_runner import ROOT, Runner, find_step, load
 from fakes.datadog_api import FakeDatadog, error, running, sample_connection
+from helpers import gh_stub
 
 from driftcheck import __version__
 from driftcheck.export.exporter import render_spec
 
 WORKFLOW = load(ROOT / "examples" / "workflows" / "adopt-drift.yml")
 JOB = WORKFLOW["jobs"]["adopt"]
-GH_STUB = """#!{python}
-import json, os, sys
-args = sys.argv[1:]
-record = {{"args": args}}
-if "--body-file" in args:
-    with open(args[args.index("--body-file") + 1], encoding="utf-8") as handle:
-        record["body"] = handle.read()
-with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
-    log.write(json.dumps(record) + "\\n")
-if args[:2] == ["pr", "list"]:
-    print(os.environ.get("GH_OPEN_PR", ""))
-elif args[:2] == ["pr", "create"]:
-    print("https://github.com/octo/specs/pull/99")
-"""
+GH_STUB = gh_stub("pr", "GH_OPEN_PR", "pull")
 
 
 def git(cwd: Path, *args: str) -> str:

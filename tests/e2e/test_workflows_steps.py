@@ -31,7 +31,7 @@ from action_runner import (
 )
 from fakes.datadog_api import FakeDatadog, error, running, sample_connection
 from fakes.github_api import FakeGitHub
-from helpers import ONE_CONNECTION_SPEC, check_examples, pull_request_env, run_cli
+from helpers import ONE_CONNECTION_SPEC, check_examples, gh_stub, pull_request_env, run_cli
 
 from driftcheck.cli import main
 
@@ -246,20 +246,7 @@ def test_bad_inputs_fail_the_step_with_a_message(
 
 # ---------------------------------------------------------------- scheduled-drift.yml
 
-GH_STUB = """#!{python}
-import json, os, sys
-args = sys.argv[1:]
-record = {{"args": args}}
-if "--body-file" in args:
-    with open(args[args.index("--body-file") + 1], encoding="utf-8") as handle:
-        record["body"] = handle.read()
-with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
-    log.write(json.dumps(record) + "\\n")
-if args[:2] == ["issue", "list"]:
-    print(os.environ.get("GH_OPEN_ISSUE", ""))
-elif args[:2] == ["issue", "create"]:
-    print("https://github.com/octo/specs/issues/99")
-"""
+GH_STUB = gh_stub("issue", "GH_OPEN_ISSUE", "issues")
 
 
 class Scheduled:

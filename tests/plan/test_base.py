@@ -9,20 +9,9 @@ from pathlib import Path
 
 import pytest
 from fakes.datadog_api import FakeDatadog
-from helpers import run_cli
+from helpers import THREE_FIELD_SPEC, run_cli
 
-BASE = """version: 1
-entities:
-  users:
-    connections:
-      - id: crm
-        type: ref_table
-        join: {attribute: email, type: email}
-        fields:
-          - {id: tier, source_name: tier, type: string, display_name: Tier}
-          - {id: plan, source_name: plan, type: string, display_name: Plan}
-          - {id: seats, source_name: seats, type: number, display_name: Seats}
-"""
+BASE = THREE_FIELD_SPEC
 REGION = "          - {id: region, source_name: region, type: string}\n"
 
 
