@@ -27,9 +27,31 @@ def field_item(field: FieldSpec, kept: Mapping[str, Any] | None = None) -> dict[
     return item
 
 
-def create_body(conn: ConnectionSpec, kept: Kept | None = None) -> dict[str, Any]:
-    """The body that creates ``conn`` with every declared field; attributes in ``kept``
-    (accepted drift) carry Datadog's value instead of the spec's."""
+def live_field_item(live: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """A live field as a ``fields`` item that recreates it as Datadog has it, or None and
+    why it cannot be (a create needs a string ``source_name`` and ``type``)."""
+    missing = [k for k in ("source_name", "type") if not isinstance(live.get(k), str)]
+    if missing:
+        return None, f"Datadog gave no {' or '.join(missing)} for it"
+    item: dict[str, Any] = {"id": live.get("id")}
+    for key in _FIELD_KEYS:
+        value = live.get(key)
+        if key == "groups" and isinstance(value, list):
+            item[key] = [str(g) for g in value]
+        elif isinstance(value, str):
+            item[key] = value
+    return item, ""
+
+
+def create_body(
+    conn: ConnectionSpec,
+    kept: Kept | None = None,
+    carried: Sequence[Mapping[str, Any]] = (),
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The body that creates ``conn`` with every declared field but those in ``skip`` (and
+    the ``carried`` live fields the spec does not declare); attributes in ``kept`` (drift
+    left alone) carry Datadog's value instead of the spec's."""
     kept = kept or {}
     values = overlay(conn.attributes, kept.get(CONNECTION, {}))
     join = values["join"]
@@ -37,7 +59,10 @@ def create_body(conn: ConnectionSpec, kept: Kept | None = None) -> dict[str, Any
         "type": values["type"],
         "join_attribute": join["attribute"],
         "join_type": join["type"],
-        "fields": [field_item(f, kept.get(f.id)) for f in conn.fields],
+        "fields": [
+            *(field_item(f, kept.get(f.id)) for f in conn.fields if f.id not in skip),
+            *(dict(item) for item in carried),
+        ],
     }
     if "metadata" in values:
         attributes["metadata"] = dict(values["metadata"])

@@ -1,10 +1,12 @@
-"""Accepted drift survives a recreate: when a connection is replaced (or a field deleted and
-added back), the attributes an ``ignore`` entry covers keep Datadog's value in the body, so
-that "ignored drift is never reverted" holds for destructive operations too."""
+"""Drift left alone survives a recreate: when a connection is replaced (or a field deleted and
+added back), the attributes an ``ignore`` entry covers, and with ``--base`` the drift that
+existed before the change, keep Datadog's value in the body, so that "ignored (or existing)
+drift is never reverted" holds for destructive operations too."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from driftcheck.model import DriftItem
@@ -15,11 +17,49 @@ Kept = dict[str, dict[str, Any]]
 CONNECTION = ""  # the key of the connection's own attributes ("type", "join.type", ...)
 
 
-def kept_values(items: Iterable[DriftItem]) -> Kept:
-    """The attributes of one connection whose drift was accepted by an ignore entry."""
+@dataclass(frozen=True, kw_only=True)
+class Keeps:
+    """What a recreate of one connection keeps as Datadog has it: ``ignored`` drift,
+    ``existing`` drift (``--base``: not the change's doing), and the declared fields that
+    Datadog lacked before the change (``absent``: a recreate leaves them out)."""
+
+    ignored: Kept = field(default_factory=dict)
+    existing: Kept = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()
+
+    def values(self) -> Kept:
+        """Every kept attribute (existing drift and ignored drift never overlap)."""
+        merged: Kept = {k: dict(v) for k, v in self.existing.items()}
+        for name, attributes in self.ignored.items():
+            merged.setdefault(name, {}).update(attributes)
+        return merged
+
+    def get(self, name: str) -> dict[str, Any]:
+        return self.values().get(name, {})
+
+    def describe(self, fields: Iterable[str] | None = None) -> str:
+        """What keeps Datadog's value, for the plan ('' when nothing does)."""
+        wanted = None if fields is None else set(fields)
+        parts = [
+            f"{label} keeps Datadog's value: {names}"
+            for label, kept in (("ignored drift", self.ignored), ("existing drift", self.existing))
+            if (names := _names(kept, wanted))
+        ]
+        absent = sorted(f for f in self.absent if wanted is None or f in wanted)
+        if absent:
+            parts.append(
+                "existing drift stays as Datadog has it: not recreated (absent before "
+                f"the change): {', '.join(absent)}"
+            )
+        return "; ".join(parts)
+
+
+def kept_values(items: Iterable[DriftItem], severity: str = "ignored") -> Kept:
+    """The changed attributes of one connection among ``items`` of ``severity``, with
+    Datadog's value: drift accepted by an ignore entry (or left alone by ``--base``)."""
     kept: Kept = {}
     for item in items:
-        if item.severity != "ignored" or item.kind != "changed" or not item.attribute:
+        if item.severity != severity or item.kind != "changed" or not item.attribute:
             continue
         if item.field is None:
             kept.setdefault(CONNECTION, {})[item.attribute] = item.actual
@@ -27,6 +67,17 @@ def kept_values(items: Iterable[DriftItem]) -> Kept:
             name = item.attribute.removeprefix(f"fields[{item.field}].")
             kept.setdefault(item.field, {})[name] = item.actual
     return kept
+
+
+def keeps(accepted: Iterable[DriftItem], left: Iterable[DriftItem]) -> Keeps:
+    """The :class:`Keeps` of one connection from its ignored items and the existing drift
+    that ``--base`` leaves alone."""
+    left = list(left)
+    return Keeps(
+        ignored=kept_values(accepted),
+        existing=kept_values(left, "error"),
+        absent=frozenset(i.field for i in left if i.kind == "missing" and i.field is not None),
+    )
 
 
 def overlay(values: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,15 +100,10 @@ def overlay(values: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[str, Any
     return result
 
 
-def describe(kept: Kept, fields: Iterable[str] | None = None) -> str:
-    """One line for the plan: what keeps Datadog's value ('' when nothing does)."""
-    wanted = None if fields is None else set(fields)
-    names = [
-        attribute if field == CONNECTION else f"{field}.{attribute}"
-        for field, attributes in sorted(kept.items())
-        if wanted is None or field in wanted
+def _names(kept: Kept, wanted: set[str] | None) -> str:
+    return ", ".join(
+        attribute if name == CONNECTION else f"{name}.{attribute}"
+        for name, attributes in sorted(kept.items())
+        if wanted is None or name in wanted
         for attribute in sorted(attributes)
-    ]
-    if not names:
-        return ""
-    return "ignored drift keeps Datadog's value: " + ", ".join(names)
+    )

@@ -16,16 +16,18 @@ from typing import Any
 
 from driftcheck.live.writes import WriteRequest
 from driftcheck.model import ConnectionSpec, DriftItem, EntitySpec, LiveState, Spec
-from driftcheck.plan import bodies, keep
-from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation, fingerprint
-from driftcheck.plan.recreate import field_additions, recreated_fields
+from driftcheck.plan import bodies, keep, recreate
+from driftcheck.plan.operation import Change, Expected, Operation, fingerprint
+from driftcheck.plan.recreate import field_additions
 
 
 def plan_operations(
-    spec: Spec, live: LiveState, items: Iterable[DriftItem]
+    spec: Spec, live: LiveState, items: Iterable[DriftItem], left: Iterable[DriftItem] = ()
 ) -> tuple[tuple[Operation, ...], tuple[str, ...]]:
     """The operations for the failing ``items`` (one per connection, sorted), and notes on
-    the drift they leave alone."""
+    the drift they leave alone. ``left``: failing drift that ``--base`` leaves alone (a
+    recreate keeps it as Datadog has it)."""
+    items = list(items)
     grouped: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
     accepted: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
     for item in items:
@@ -33,6 +35,9 @@ def plan_operations(
             (grouped if item.severity == "error" else accepted)[
                 (item.entity, item.connection)
             ].append(item)
+    existing: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
+    for item in left:
+        existing[(item.entity, item.connection)].append(item)
     operations: list[Operation] = []
     notes: list[str] = []
     for (entity_name, conn_id), found in sorted(grouped.items()):
@@ -40,17 +45,14 @@ def plan_operations(
         conn = next((c for c in entity.connections if c.id == conn_id), None)
         read = live.entities[entity_name]
         current = next((c for c in read.connections or () if c.get("id") == conn_id), None)
-        kept = keep.kept_values(accepted.get((entity_name, conn_id), ()))
+        kept = keep.keeps(
+            accepted.get((entity_name, conn_id), ()), existing.get((entity_name, conn_id), ())
+        )
         operation = _operation(entity, conn, current, found, notes, kept=kept)
         if operation is not None:
             operations.append(operation)
-    replaced = {(op.entity, op.connection) for op in operations if op.action == "replace"}
     notes += [  # warned live items that the spec does not declare are left alone too
-        not_planned(i)
-        for i in items
-        if i.severity == "warning"
-        and i.kind == "unexpected"
-        and (i.entity, i.connection) not in replaced  # the replace says they are lost
+        not_planned(i) for i in items if i.severity == "warning" and i.kind == "unexpected"
     ]
     return tuple(operations), tuple(notes)
 
@@ -76,7 +78,7 @@ def _operation(
     items: Sequence[DriftItem],
     notes: list[str],
     *,
-    kept: keep.Kept,
+    kept: keep.Keeps,
 ) -> Operation | None:
     if conn is None:
         if entity.unmanaged_connections != "delete":
@@ -84,38 +86,14 @@ def _operation(
             return None
         return _delete(entity.name, items[0].connection, current)
     if current is None:
-        return _create(entity.name, conn)
+        return recreate.create(entity.name, conn)
     changed = [i for i in items if i.field is None and i.kind == "changed"]
     if changed:
         fields = [i for i in items if i.field is not None]
-        return _replace(entity.name, conn, current, (changed, fields), kept)
+        if conn.unmanaged_fields != "delete":  # carried into the recreate, still drift
+            notes += [not_planned(i) for i in fields if i.kind == "unexpected"]
+        return recreate.replace(entity.name, conn, current, (changed, fields), kept)
     return _update(entity.name, conn, current, items, notes, kept=kept)
-
-
-def _expected_all(conn: ConnectionSpec, kept: keep.Kept | None = None) -> Expected:
-    kept = kept or {}
-    return Expected(
-        exists=True,
-        attributes=keep.overlay(conn.attributes, kept.get(keep.CONNECTION, {})),
-        fields={f.id: keep.overlay(f.attributes, kept.get(f.id, {})) for f in conn.fields},
-    )
-
-
-def _create(entity: str, conn: ConnectionSpec) -> Operation:
-    return Operation(
-        action="create",
-        entity=entity,
-        connection=conn.id,
-        changes=(Change(kind="create_connection"), *field_additions(conn)),
-        requests=(_post(entity, conn),),
-        fingerprint=Fingerprint(exists=False),
-        expected=_expected_all(conn),
-    )
-
-
-def _post(entity: str, conn: ConnectionSpec, kept: keep.Kept | None = None) -> WriteRequest:
-    body = bodies.create_body(conn, kept or {})
-    return WriteRequest(method="POST", entity=entity, connection=conn.id, body=body)
 
 
 def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Operation:
@@ -133,41 +111,6 @@ def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Ope
         requests=(WriteRequest(method="DELETE", entity=entity, connection=conn_id, body=None),),
         fingerprint=fingerprint(current),
         expected=Expected(exists=False, attributes={}, fields={}),
-    )
-
-
-def _replace(
-    entity: str,
-    conn: ConnectionSpec,
-    current: Mapping[str, Any],
-    drift: tuple[Sequence[DriftItem], Sequence[DriftItem]],
-    kept: keep.Kept,
-) -> Operation:
-    """``drift``: the connection's own changed items, and its fields' items."""
-    changed, fields = drift
-    declared = {f.id for f in conn.fields}
-    lost = [f.get("id") for f in current.get("fields") or () if f.get("id") not in declared]
-    reason = "the API cannot update a connection's type, join or metadata"
-    if lost:
-        reason += f"; live fields not in the spec are lost: {', '.join(map(str, lost))}"
-    if keep.describe(kept):
-        reason += f"; {keep.describe(kept)}"
-    change = Change(
-        kind="replace_connection",
-        attributes=tuple((i.attribute or "", i.actual, i.expected) for i in changed),
-        reason=reason,
-    )
-    return Operation(
-        action="replace",
-        entity=entity,
-        connection=conn.id,
-        changes=(change, *recreated_fields(conn, fields)),
-        requests=(
-            WriteRequest(method="DELETE", entity=entity, connection=conn.id, body=None),
-            _post(entity, conn, kept),
-        ),
-        fingerprint=fingerprint(current),
-        expected=_expected_all(conn, kept),
     )
 
 
@@ -247,13 +190,13 @@ def _field_work(
     return work
 
 
-def _replaced_reason(field_id: str, kept: keep.Kept) -> str:
+def _replaced_reason(field_id: str, kept: keep.Keeps) -> str:
     reason = "the API cannot update a field's source_name or type"
-    also = keep.describe(kept, [field_id])
+    also = kept.describe([field_id])
     return f"{reason}; {also}" if also else reason
 
 
-def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Kept) -> list[Change]:
+def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Keeps) -> list[Change]:
     replaced = work.replaced
     changes = [c for c in field_additions(conn) if c.field in work.added]
     changes += [
@@ -277,7 +220,7 @@ def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Kept) -> l
 
 
 def _update_requests(
-    entity: str, conn: ConnectionSpec, work: _FieldWork, kept: keep.Kept
+    entity: str, conn: ConnectionSpec, work: _FieldWork, kept: keep.Keeps
 ) -> tuple[WriteRequest, ...]:
     specs = {f.id: f for f in conn.fields}
     replaced = work.replaced
@@ -313,7 +256,7 @@ def _update(
     items: Sequence[DriftItem],
     notes: list[str],
     *,
-    kept: keep.Kept,
+    kept: keep.Keeps,
 ) -> Operation | None:
     work = _field_work(entity, conn, current, items, notes)
     changes = _field_changes(conn, work, kept)
@@ -323,7 +266,7 @@ def _update(
     wanted: dict[str, dict[str, Any]] = {
         f: dict(specs[f].attributes) for f in [*work.added, *work.renamed]
     }
-    wanted.update({f: keep.overlay(specs[f].attributes, kept.get(f, {})) for f in work.replaced})
+    wanted.update({f: keep.overlay(specs[f].attributes, kept.get(f)) for f in work.replaced})
     for f, attrs in work.updates.items():
         wanted.setdefault(f, {k: specs[f].attributes.get(k) for k in attrs})
     return Operation(
