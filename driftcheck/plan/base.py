@@ -10,6 +10,7 @@ edit in Datadog that the change did not touch) is left alone unless ``revert_dri
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from driftcheck.base.classify import classify
 from driftcheck.errors import PlanConflict
@@ -22,10 +23,20 @@ def _what(item: DriftItem) -> str:
     return f"field {item.field}" if item.field else "the connection"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Limited:
+    """What ``--base`` leaves of a plan: the ``items`` to plan (and the ignored ones), the
+    existing drift ``left`` alone (a recreate keeps it as Datadog has it), notes on it."""
+
+    items: tuple[DriftItem, ...]
+    left: tuple[DriftItem, ...]
+    notes: tuple[str, ...]
+
+
 def limit_to_change(
     items: Sequence[DriftItem], base_items: Sequence[DriftItem], *, base: str, revert_drift: bool
-) -> tuple[tuple[DriftItem, ...], tuple[str, ...]]:
-    """The items to plan, and notes on the existing drift left alone."""
+) -> Limited:
+    """The items to plan, the existing drift left alone, and notes on it."""
     classified = classify(items, base_items)
     failing = [i for i in classified.items if i.severity == "error"]
     conflicts = [i for i in failing if i.origin == "conflict"]
@@ -47,10 +58,10 @@ def limit_to_change(
         *(i for i in failing if i.origin in wanted),
         *(i for i in items if i.severity == "ignored"),
     )
+    left = tuple(i for i in failing if i.origin == "existing" and not revert_drift)
     notes = tuple(
         f"{i.entity}/{i.connection} {_what(i)}: existing drift that the change did not touch "
         "(changed in Datadog); left as is, --revert-drift reverts it"
-        for i in failing
-        if i.origin == "existing" and not revert_drift
+        for i in left
     )
-    return kept, notes
+    return Limited(items=kept, left=left, notes=notes)

@@ -31,9 +31,11 @@ def build_plan(
     now: dt.datetime,
     base: str | None = None,
     notes: Iterable[str] = (),
+    left: Iterable[DriftItem] = (),
 ) -> Plan:
-    """The plan that turns the failing ``items`` into operations (every entity read)."""
-    operations, unplanned = plan_operations(spec, live, items)
+    """The plan that turns the failing ``items`` into operations (every entity read);
+    ``left``: the existing drift that ``--base`` leaves alone."""
+    operations, unplanned = plan_operations(spec, live, items, left)
     return Plan(
         site=live.site,
         api_url=api_url,

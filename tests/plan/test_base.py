@@ -104,3 +104,65 @@ def test_the_after_merge_run_applies_only_the_change(repo: Path, fake_datadog: F
     names = {f["id"]: f["display_name"] for f in live["fields"] if "display_name" in f}
     assert names["plan"] == "Tariff"  # the UI edit survives the merge
     assert [f["id"] for f in live["fields"]][-1] == "region"
+
+
+JOIN_CHANGE = BASE.replace(
+    "join: {attribute: email, type: email}", "join: {attribute: uid, type: user_id}"
+)
+
+
+def _created_fields(op: dict) -> dict:  # type: ignore[type-arg]
+    post = op["requests"][-1]["body"]["data"]["attributes"]
+    return {f["id"]: f for f in post["fields"]}
+
+
+def test_a_replacement_keeps_existing_drift_as_datadog_has_it(
+    repo: Path, fake_datadog: FakeDatadog
+) -> None:
+    change(repo, JOIN_CHANGE)
+    plan = plan_json(fake_datadog)
+    [op] = plan["operations"]
+    assert op["action"] == "replace"
+    assert _created_fields(op)["plan"]["display_name"] == "Tariff"  # the UI edit survives
+    assert "existing drift keeps Datadog's value: plan.display_name" in op["changes"][0]["reason"]
+    assert any("fields[plan].display_name: existing drift" in n for n in plan["unplanned"])
+    reverted = plan_json(fake_datadog, "--revert-drift")["operations"][0]
+    assert _created_fields(reverted)["plan"]["display_name"] == "Plan"
+    assert "existing drift" not in reverted["changes"][0]["reason"]
+    assert ["display_name", "Tariff", "Plan"] in [
+        [a["attribute"], a["datadog"], a["spec"]]
+        for c in reverted["changes"]
+        if c["field"] == "plan"
+        for a in c["attributes"]
+    ]
+
+
+def test_a_replacement_does_not_add_a_field_that_was_missing_before_the_change(
+    repo: Path, fake_datadog: FakeDatadog
+) -> None:
+    [live] = fake_datadog.connections("users")
+    live["fields"] = [f for f in live["fields"] if f["id"] != "seats"]  # deleted in the UI
+    fake_datadog.set_connections("users", [live])
+    change(repo, JOIN_CHANGE)
+    [op] = plan_json(fake_datadog)["operations"]
+    assert "seats" not in _created_fields(op)
+    assert "not recreated (absent before the change): seats" in op["changes"][0]["reason"]
+    [reverted] = plan_json(fake_datadog, "--revert-drift")["operations"]
+    assert "seats" in _created_fields(reverted)
+
+
+def test_a_replaced_field_keeps_existing_drift_as_datadog_has_it(
+    repo: Path, fake_datadog: FakeDatadog
+) -> None:
+    change(
+        repo,
+        BASE.replace(
+            "{id: plan, source_name: plan, type: string",
+            "{id: plan, source_name: plan, type: number",
+        ),
+    )
+    [op] = plan_json(fake_datadog)["operations"]
+    [added] = op["requests"][-1]["body"]["data"]["attributes"]["fields_to_add"]
+    assert added["type"] == "number" and added["display_name"] == "Tariff"
+    [replaced] = [c for c in op["changes"] if c["kind"] == "replace_field"]
+    assert "existing drift keeps Datadog's value: plan.display_name" in replaced["reason"]

@@ -60,16 +60,18 @@ def make_plan(options: PlanOptions, ctx: Context, *, read: LiveReader | None = N
     report = run_check(spec, state, now=ctx.now())
     items: tuple[DriftItem, ...] = report.items
     notes: tuple[str, ...] = ()
+    left: tuple[DriftItem, ...] = ()
     if base_spec is not None:
         from driftcheck.plan.base import limit_to_change
 
         base_report = run_check(base_spec.spec, state, now=ctx.now())
-        items, notes = limit_to_change(
+        limited = limit_to_change(
             report.items,
             base_report.items,
             base=options.base or "",
             revert_drift=options.revert_drift,
         )
+        items, left, notes = limited.items, limited.left, limited.notes
     plan = build_plan(
         spec,
         state,
@@ -78,6 +80,7 @@ def make_plan(options: PlanOptions, ctx: Context, *, read: LiveReader | None = N
         now=ctx.now(),
         base=options.base,
         notes=notes,
+        left=left,
     )
     _refuse_secrets(plan, ctx)
     return plan
