@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fakes.datadog_api import FakeDatadog, sample_connection
 from helpers import run_cli
 
@@ -67,25 +68,17 @@ def test_an_ignored_undeclared_field_survives_a_replacement(
     assert _live_field(fake, "legacy_score") == LEGACY
 
 
-def test_a_warned_undeclared_field_survives_a_replacement_and_stays_noted(
-    fake: FakeDatadog, write_spec: SpecWriter
+@pytest.mark.parametrize("policy", ["warn", "fail", "ignore"])
+def test_an_undeclared_field_under_a_keeping_policy_survives_a_replacement(
+    fake: FakeDatadog, write_spec: SpecWriter, policy: str
 ) -> None:
     fake.set_connections("users", [_live_with_legacy()])
-    folder = write_spec([_replaced(unmanaged_fields="warn")])
-    out = plan_apply_check(folder, fake, "--allow-replace")
-    assert "recreated as Datadog has them: legacy_score" in out
-    assert f"not planned: users/{CONN}: field legacy_score exists in Datadog" in out
-    assert _live_field(fake, "legacy_score") == LEGACY
-
-
-def test_a_failing_undeclared_field_survives_a_replacement_and_stays_noted(
-    fake: FakeDatadog, write_spec: SpecWriter
-) -> None:
-    fake.set_connections("users", [_live_with_legacy()])
-    plan = run_cli("plan", str(write_spec([_replaced()])), env=fake.env())
+    folder = write_spec([_replaced(unmanaged_fields=policy)])
+    plan = run_cli("plan", str(folder), env=fake.env())
     assert plan.code == 2 and "recreated as Datadog has them: legacy_score" in plan.out
-    assert f"not planned: users/{CONN}: field legacy_score exists in Datadog" in plan.out
-    applied = run_cli("apply", str(write_spec([_replaced()])), "--allow-replace", env=fake.env())
+    noted = f"not planned: users/{CONN}: field legacy_score exists in Datadog" in plan.out
+    assert noted == (policy != "ignore")  # an ignore policy reports nothing
+    applied = run_cli("apply", str(folder), "--allow-replace", env=fake.env())
     assert applied.code == 0, applied
     assert _live_field(fake, "legacy_score") == LEGACY
 
