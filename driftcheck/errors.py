@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from driftcheck.exitcodes import ExitCode
+from driftcheck.wording import plural
 
 if TYPE_CHECKING:
     from driftcheck.model import Problem
@@ -30,7 +31,7 @@ class SpecInvalid(DriftcheckError):
 
     def __init__(self, problems: tuple[Problem, ...]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the spec files")
+        super().__init__(f"{plural(len(problems), 'problem')} in the spec files")
 
 
 class BaseSpecInvalid(DriftcheckError):
@@ -46,8 +47,8 @@ class BaseSpecInvalid(DriftcheckError):
         )
         more = f"\n  and {len(problems) - 10} more" if len(problems) > 10 else ""
         super().__init__(
-            f"the spec at the base revision {rev!r} is invalid ({len(problems)} "
-            f"problem{'s' if len(problems) != 1 else ''}), so the drift cannot be told apart "
+            f"the spec at the base revision {rev!r} is invalid "
+            f"({plural(len(problems), 'problem')}), so the drift cannot be told apart "
             f"by origin:\n{shown}{more}\nfix the base branch, or check without --base"
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 from driftcheck.adopt.engine import AdoptResult, Change, FileEdit, Refusal
 from driftcheck.escape import md_code, md_text, terminal
 from driftcheck.model import DriftItem
+from driftcheck.wording import plural
 
 MARKER = "<!-- driftcheck:adopt -->"
 
@@ -95,7 +96,12 @@ def markdown(result: AdoptResult) -> str:
         lines.append(f"| {_md_what(item)} | {md_code(place)} | {md_text(who(item)) or 'unknown'} |")
     left = [i for i in result.left if i.severity != "ignored"]
     if left:
-        lines += ["", f"{len(left)} drift item(s) were not adopted (not selected):", ""]
+        lines += [
+            "",
+            f"{plural(len(left), 'drift item')} {'was' if len(left) == 1 else 'were'} not adopted "
+            "(not selected):",
+            "",
+        ]
         lines += [f"- {md_text(drift(i))}" for i in left]
     return "\n".join(lines) + "\n"
 

@@ -30,8 +30,9 @@ def render_snapshot(state: LiveState) -> str:
     failed = sorted(read.entity for read in state.entities.values() if not read.ok)
     if failed:
         raise LiveReadError(
-            f"no snapshot written: entity(ies) {', '.join(failed)} could not "
-            "be read, and a snapshot must hold the complete live state"
+            f"no snapshot written: {'entity' if len(failed) == 1 else 'entities'} "
+            f"{', '.join(failed)} could not be read, and a snapshot must hold the complete "
+            "live state"
         )
     document = {
         "format": FORMAT,

@@ -39,7 +39,7 @@ def test_examples_adopt_then_check_is_clean(examples: Path, update_golden: bool)
     dry = run("adopt", "specs", "--live-snapshot", "live.json", "--kind", ALL, "--dry-run")
     assert dry.code == 0, dry.err
     assert texts(examples / "specs") == before  # --dry-run wrote nothing
-    assert "would adopt 10 change(s) into 2 file(s) (dry run: nothing written)" in dry.err
+    assert "would adopt 10 changes into 2 files (dry run: nothing written)" in dry.err
     if update_golden:
         GOLDEN.write_text(dry.out, encoding="utf-8")
     assert dry.out == GOLDEN.read_text(encoding="utf-8")
@@ -62,10 +62,13 @@ def test_examples_adopt_then_check_is_clean(examples: Path, update_golden: bool)
 def test_default_kinds_leave_missing_items_and_say_so(examples: Path) -> None:
     first = run("adopt", "specs", "--live-snapshot", "live.json")
     assert first.code == 0
-    assert "2 drift item(s) not selected are left (missing)" in first.err
+    assert "2 drift items not selected are left (missing)" in first.err
     again = run("adopt", "specs", "--live-snapshot", "live.json")
     assert again.code == 2 and again.out == ""
-    assert "nothing selected: 2 drift item(s)" in again.err and "--kind missing" in again.err
+    assert (
+        "nothing selected: 2 drift items are not in the selection" in again.err
+        and "--kind missing" in again.err
+    )
     last = run("adopt", "specs", "--live-snapshot", "live.json", "--kind", "missing")
     assert last.code == 0
     done = run("adopt", "specs", "--live-snapshot", "live.json")
@@ -126,7 +129,7 @@ def test_the_markdown_body_lists_each_change_with_who_and_when(examples: Path) -
     assert body.startswith("<!-- driftcheck:adopt -->\n## driftcheck: 8 changes made in Datadog")
     assert "2026\\-11\\-20T10\\:02\\:11Z by jane\\.doe@\u2060example\\.com" in body
     assert body.count("\n| changed ") == 4 and body.count("\n| added ") == 4
-    assert "2 drift item(s) were not adopted" in body
+    assert "2 drift items were not adopted" in body
 
 
 def test_untrusted_values_are_escaped_on_the_terminal_and_in_yaml(tmp_path: Path) -> None:

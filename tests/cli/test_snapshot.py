@@ -38,7 +38,7 @@ def test_snapshot_writes_every_entity_of_the_specs(fake: FakeDatadog, tmp_path: 
     code, out, err = run("snapshot", str(SPECS), "-o", str(path), env=fake.env())
     assert code == 0, err
     assert out == ""
-    assert err == f"wrote {path}: 2 entity(ies), 3 connection(s)\n"
+    assert err == f"wrote {path}: 2 entities, 3 connections\n"
     document = json.loads(path.read_text("utf-8"))
     assert document["site"] == fake.url
     assert (
@@ -52,6 +52,7 @@ def test_entity_option_narrows_what_is_fetched(fake: FakeDatadog, tmp_path: Path
     path = tmp_path / "live.json"
     code, _, err = run("snapshot", "--entity", "accounts", "-o", str(path), env=fake.env())
     assert code == 0, err
+    assert err == f"wrote {path}: 1 entity, 1 connection\n"
     assert {r.entity for r in fake.requests} == {"accounts"}
     assert list(json.loads(path.read_text("utf-8"))["entities"]) == ["accounts"]
 
@@ -78,7 +79,7 @@ def test_an_unreadable_entity_writes_nothing_and_keeps_the_old_file(
     assert out == ""
     assert "error: nosuch: could not read entity 'nosuch'" in err
     assert "HTTP 404" in err
-    assert "no snapshot written: 1 entity(ies) could not be read" in err
+    assert "no snapshot written: 1 entity could not be read" in err
     assert path.read_text("utf-8") == "the previous snapshot\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["live.json"]
 

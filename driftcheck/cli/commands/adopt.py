@@ -8,6 +8,7 @@ from driftcheck.cli.options import AdoptOptions
 from driftcheck.cli.spec_loading import explain
 from driftcheck.errors import SpecInvalid
 from driftcheck.exitcodes import ExitCode
+from driftcheck.wording import plural
 
 
 def cmd_adopt(options: AdoptOptions, ctx: Context) -> ExitCode:
@@ -68,7 +69,8 @@ def _nothing_selected(ctx: Context, drift: int) -> ExitCode:
         ctx.stderr.write("nothing to adopt: the spec files and Datadog agree\n")
         return ExitCode.OK
     ctx.stderr.write(
-        f"nothing selected: {drift} drift item(s) are not in the selection "
+        f"nothing selected: {plural(drift, 'drift item')} {'is' if drift == 1 else 'are'} "
+        "not in the selection "
         "(see 'driftcheck check'; --kind missing removes what Datadog does not have)\n"
     )
     return ExitCode.DRIFT
@@ -82,11 +84,12 @@ def _summary(ctx: Context, result: object, *, dry_run: bool) -> None:
     verb = "would adopt" if dry_run else "adopted"
     tail = " (dry run: nothing written)" if dry_run else ""
     ctx.stderr.write(
-        f"{verb} {len(result.changes)} change(s) into {files} file(s){tail}; "
+        f"{verb} {plural(len(result.changes), 'change')} into {plural(files, 'file')}{tail}; "
         "a new check finds no drift for them\n"
     )
     if result.left:
         kinds = sorted({i.kind for i in result.left})
         ctx.stderr.write(
-            f"{len(result.left)} drift item(s) not selected are left ({', '.join(kinds)})\n"
+            f"{plural(len(result.left), 'drift item')} not selected "
+            f"{'is' if len(result.left) == 1 else 'are'} left ({', '.join(kinds)})\n"
         )

@@ -13,6 +13,7 @@ from driftcheck.cli.options import PlanOptions
 from driftcheck.cli.spec_loading import load_or_explain
 from driftcheck.errors import UsageError
 from driftcheck.exitcodes import ExitCode
+from driftcheck.wording import plural
 
 if TYPE_CHECKING:
     from driftcheck.check import LiveReader
@@ -108,5 +109,7 @@ def _readable(state: LiveState, ctx: Context) -> bool:
     for read in failed:
         ctx.stderr.write(f"error: {safe(read.entity)}: {safe(read.error or 'unreadable')}\n")
     if failed:
-        ctx.stderr.write(f"no plan: {len(failed)} entity(ies) could not be read\n")
+        ctx.stderr.write(
+            f"no plan: {plural(len(failed), 'entity', 'entities')} could not be read\n"
+        )
     return not failed

@@ -8,6 +8,7 @@ from driftcheck.cli.options import SnapshotOptions
 from driftcheck.cli.outputs import refuse_runner_files
 from driftcheck.cli.spec_loading import load_or_explain
 from driftcheck.exitcodes import ExitCode
+from driftcheck.wording import plural
 
 
 def cmd_snapshot(options: SnapshotOptions, ctx: Context) -> ExitCode:
@@ -22,11 +23,14 @@ def cmd_snapshot(options: SnapshotOptions, ctx: Context) -> ExitCode:
     if failed:
         for read in failed:
             ctx.stderr.write(f"error: {safe(read.entity)}: {safe(read.error or 'unreadable')}\n")
-        ctx.stderr.write(f"no snapshot written: {len(failed)} entity(ies) could not be read\n")
+        ctx.stderr.write(
+            f"no snapshot written: {plural(len(failed), 'entity', 'entities')} could not be read\n"
+        )
         return ExitCode.LIVE_UNREADABLE
     write_snapshot(state, options.output)
     count = sum(len(read.connections or ()) for read in state.entities.values())
+    entities_read = plural(len(state.entities), "entity", "entities")
     ctx.stderr.write(
-        f"wrote {safe(options.output)}: {len(state.entities)} entity(ies), {count} connection(s)\n"
+        f"wrote {safe(options.output)}: {entities_read}, {plural(count, 'connection')}\n"
     )
     return ExitCode.OK
