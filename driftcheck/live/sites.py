@@ -94,4 +94,16 @@ def _from_api_url(raw: str) -> Target:
             "in clear text; use https://"
         )
     base = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
-    return Target(base_url=base, site=base)
+    return Target(base_url=base, site=_label(host, parts.netloc, parts.path))
+
+
+def _label(host: str, netloc: str, path: str) -> str:
+    """The site label of an --api-url: the Datadog site whose API it is
+    (``https://api.datadoghq.eu`` is ``datadoghq.eu``), else the URL without its scheme
+    (``proxy.example.com:8443/datadog``), so that "site X (URL)" never says the URL twice."""
+    name = host.lower()
+    for prefix in ("api.", "app.", ""):
+        if name.startswith(prefix) and name[len(prefix) :] in SITES and path.strip("/") == "":
+            if netloc.lower() == name:  # no port: Datadog's own host
+                return name[len(prefix) :]
+    return f"{netloc.lower()}{path}".rstrip("/")

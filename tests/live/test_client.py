@@ -68,7 +68,7 @@ def test_reads_each_entity_exactly_as_returned(fake_datadog: FakeDatadog) -> Non
     assert list(state.entities["users"].connections or ()) == users
     assert state.entities["users"].connections[1]["future_attribute"] == {"x": 1}  # type: ignore[index]
     assert state.entities["accounts"].connections == ()
-    assert state.site == fake_datadog.url
+    assert state.site == fake_datadog.url.removeprefix("http://")
 
 
 def test_read_at_is_the_utc_time_of_the_read(fake_datadog: FakeDatadog) -> None:

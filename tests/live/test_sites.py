@@ -100,7 +100,23 @@ def test_unknown_site_is_a_usage_error_listing_the_valid_sites(site: str) -> Non
 )
 def test_api_url_overrides_the_site(url: str, base: str) -> None:
     target = resolve_target(site="datadoghq.eu", api_url=url)
-    assert target == Target(base_url=base, site=base)
+    assert target == Target(base_url=base, site=base.split("://", 1)[1])
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://api.datadoghq.eu", "datadoghq.eu"),
+        ("https://API.us3.datadoghq.com/", "us3.datadoghq.com"),
+        ("https://api.ddog-gov.com", "ddog-gov.com"),
+        ("https://api.datadoghq.eu:8443", "api.datadoghq.eu:8443"),
+        ("https://api.datadoghq.eu/proxy", "api.datadoghq.eu/proxy"),
+        ("https://datadoghq.eu.example.com", "datadoghq.eu.example.com"),
+    ],
+)
+def test_the_site_label_of_an_api_url_never_repeats_the_url(url: str, label: str) -> None:
+    """A known site's API is labelled as that site; any other URL by its host and path."""
+    assert resolve_target(site=None, api_url=url).site == label
 
 
 @pytest.mark.parametrize(
