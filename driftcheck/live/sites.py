@@ -102,8 +102,8 @@ def _label(host: str, netloc: str, path: str) -> str:
     (``https://api.datadoghq.eu`` is ``datadoghq.eu``), else the URL without its scheme
     (``proxy.example.com:8443/datadog``), so that "site X (URL)" never says the URL twice."""
     name = host.lower()
+    own_host = netloc.lower() == name and path.strip("/") == ""  # no port, no path
     for prefix in ("api.", "app.", ""):
-        if name.startswith(prefix) and name[len(prefix) :] in SITES and path.strip("/") == "":
-            if netloc.lower() == name:  # no port: Datadog's own host
-                return name[len(prefix) :]
+        if own_host and name.startswith(prefix) and name[len(prefix) :] in SITES:
+            return name[len(prefix) :]
     return f"{netloc.lower()}{path}".rstrip("/")
