@@ -416,3 +416,37 @@ def test_a_description_ending_in_blank_lines_before_another_connection_checks_cl
     }
     with exported(live) as (spec, _):
         assert check(spec, live).items == ()
+
+
+# JSON-like values as the diff hands them to deepdiff: scalars, frozensets of strings (a
+# field's groups), lists, and maps keyed by strings or by (item, attribute) tuples.
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), TEXT)
+_VALUES = st.recursive(
+    st.one_of(_SCALARS, st.frozensets(NAME, max_size=4)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(NAME, inner, max_size=4)),
+    max_leaves=12,
+)
+_FLAT = st.dictionaries(st.tuples(st.integers(0, 3), NAME), _VALUES, max_size=6)
+
+
+def _tree(diff: Any) -> dict[str, list[str]]:
+    return {kind: sorted(change.path() for change in changes) for kind, changes in diff.items()}
+
+
+@SETTINGS
+@given(left=_FLAT, right=_FLAT, shared=_FLAT)
+def test_the_unfiltered_deepdiff_reports_what_deepdiff_itself_reports(
+    left: dict[Any, Any], right: dict[Any, Any], shared: dict[Any, Any]
+) -> None:
+    # The diff's DeepDiff skips deepdiff's include/exclude check (it passes no such option):
+    # on any pair of documents it must name exactly the same differences, with the same
+    # kinds and paths, as deepdiff does.
+    from deepdiff import DeepDiff
+
+    from driftcheck.diff import unfiltered_deepdiff
+
+    left, right = {**shared, **left}, {**shared, **right}
+    options = {"view": "tree", "ignore_private_variables": False}
+    assert _tree(unfiltered_deepdiff()(left, right, **options)) == _tree(
+        DeepDiff(left, right, **options)
+    )

@@ -25,7 +25,7 @@ def dumps(value: Any) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, byte for byte."""
     parts: list[str] = []
     try:
-        _emit(value, "\n", parts)
+        _emit(value, "\n", parts, {})
     except (_Unusual, RecursionError):  # NaN, a non-string key, a cycle, an unknown type
         return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
     return "".join(parts)
@@ -52,37 +52,55 @@ def _scalar(value: Any) -> str | None:
     raise _Unusual
 
 
-def _emit(value: Any, newline: str, parts: list[str]) -> None:
-    text = _scalar(value)
-    if text is not None:
-        parts.append(text)
-    elif isinstance(value, dict):
-        _emit_dict(value, newline, parts)
-    elif not value:
-        parts.append("[]")
-    else:
+#: Per indentation, per key: the text before the key's value, after a previous key and
+#: as the first key (10,000 items repeat the same keys at the same depths).
+_Prefixes = dict[str, dict[str, tuple[str, str]]]
+
+
+def _emit(value: Any, newline: str, parts: list[str], prefixes: _Prefixes) -> None:
+    kind = type(value)
+    if kind is dict:
+        _emit_dict(value, newline, parts, prefixes)
+    elif kind is list or kind is tuple:
+        if not value:
+            parts.append("[]")
+            return
         inner = newline + _INDENT
         opening, between = "[" + inner, "," + inner
         for item in value:
             parts.append(opening)
             opening = between
-            _emit(item, inner, parts)
+            _emit(item, inner, parts, prefixes)
         parts.append(newline + "]")
+    else:
+        text = _scalar(value)
+        if text is None:  # a dict or list subclass: the standard encoder's own rules
+            raise _Unusual
+        parts.append(text)
 
 
-def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str]) -> None:
+def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str], prefixes: _Prefixes) -> None:
     if not value:
         parts.append("{}")
         return
     inner = newline + _INDENT
-    opening, between = "{" + inner, "," + inner
+    known = prefixes.setdefault(inner, {})
+    append = parts.append
+    first = 1
     for key, item in value.items():
-        if not isinstance(key, str):
-            raise _Unusual
-        parts.append(opening + encode_basestring(key) + ": ")
-        opening = between
-        if type(item) is str:  # the bulk of a report: no call for it
-            parts.append(encode_basestring(item))
+        prefix = known.get(key)
+        if prefix is None:
+            if type(key) is not str:
+                raise _Unusual
+            name = encode_basestring(key) + ": "
+            prefix = known[key] = ("," + inner + name, "{" + inner + name)
+        append(prefix[first])
+        first = 0
+        kind = type(item)
+        if kind is str:  # the bulk of a report: no call for it
+            append(encode_basestring(item))
+        elif item is None:
+            append("null")
         else:
-            _emit(item, inner, parts)
-    parts.append(newline + "}")
+            _emit(item, inner, parts, prefixes)
+    append(newline + "}")
