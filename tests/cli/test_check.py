@@ -249,3 +249,35 @@ def test_a_check_run_in_process_keeps_nothing_alive() -> None:
 
     run("check", str(SPECS), "--live-snapshot", str(SNAPSHOT))
     assert driftcheck.kept is None
+
+
+def test_a_check_from_a_snapshot_in_github_actions_never_imports_requests(
+    tmp_path: Path,
+) -> None:
+    # The action's call, offline: github annotations, the reports and the job summary. Only
+    # reading Datadog or GitHub needs requests (its import is a fifth of a small check).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from driftcheck.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('requests' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    summary = tmp_path / "summary.md"
+    argv = ["check", str(SPECS), "--live-snapshot", str(SNAPSHOT)]
+    argv += ["--report-json", str(tmp_path / "r.json"), "--report-markdown", str(tmp_path / "r.md")]
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "::error" in done.stdout and "driftcheck: drift found" in summary.read_text("utf-8")
+    assert done.stderr.splitlines()[-1] == "False"
