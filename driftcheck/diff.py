@@ -218,14 +218,17 @@ def _project(expected: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, 
 
 
 def _comparable(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values as compared: groups are a set (order and repeats never matter), held as the
+    """Values as compared (:func:`_compared`)."""
+    return {key: _compared(key, value) for key, value in values.items()}
+
+
+def _compared(key: str, value: Any) -> Any:
+    """A value as compared: groups are a set (order and repeats never matter), held as the
     keys of a map, which deepdiff compares as a set of names without hashing each one
     (its set comparison runs DeepHash on every member: most of its time for groups)."""
-    out = dict(values)
-    groups = out.get("groups")
-    if isinstance(groups, list) and all(isinstance(g, str) for g in groups):
-        out["groups"] = dict.fromkeys(sorted(groups), True)
-    return out
+    if key == "groups" and isinstance(value, list) and all(isinstance(g, str) for g in value):
+        return dict.fromkeys(sorted(value), True)
+    return value
 
 
 def _changed_attributes(pending: list[_Pending]) -> list[list[str]]:
@@ -237,12 +240,16 @@ def _changed_attributes(pending: list[_Pending]) -> list[list[str]]:
     right: dict[tuple[int, str], Any] = {}
     differing: list[list[str]] = []
     for index, item in enumerate(pending):
-        expected, actual = _comparable(item.expected), _comparable(item.actual)
-        differ = [key for key in expected if expected[key] != actual.get(key)]
+        actual, differ = item.actual, []
+        for key, wanted in item.expected.items():
+            value = actual.get(key)
+            if key == "groups":
+                wanted, value = _compared(key, wanted), _compared(key, value)
+            if wanted != value:
+                differ.append(key)
+                left[(index, key)] = wanted
+                right[(index, key)] = value
         differing.append(differ)
-        for key in differ:
-            left[(index, key)] = expected[key]
-            right[(index, key)] = actual.get(key)
     found: list[dict[str, None]] = [{} for _ in pending]
     if left:
         # Keys are data: "__x" is a metadata key like any other, not a private attribute.
