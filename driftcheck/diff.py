@@ -241,8 +241,8 @@ def _changed_attributes(pending: list[_Pending]) -> list[list[str]]:
     differing: list[list[str]] = []
     for index, item in enumerate(pending):
         actual, differ = item.actual, []
-        for key, wanted in item.expected.items():
-            value = actual.get(key)
+        for key, declared in item.expected.items():
+            wanted, value = declared, actual.get(key)
             if key == "groups":
                 wanted, value = _compared(key, wanted), _compared(key, value)
             if wanted != value:
