@@ -30,7 +30,8 @@ exit codes:
   0    in sync (check) / valid (validate)
   1    usage error or internal error (traceback only with --debug)
   2    drift found / plan has operations (like terraform plan -detailed-exitcode);
-       apply: verification found planned changes missing in Datadog
+       apply: verification found planned changes missing in Datadog, or failing
+       drift that the plan does not cover remains (listed as "not planned")
   3    spec invalid
   4    live state could not be read completely (network, auth, API errors);
        apply: an operation failed (the report says what was applied)
@@ -63,12 +64,17 @@ def decide_plan(plan: Plan) -> ExitCode:
 
 
 def decide_apply(
-    results: tuple[OperationResult, ...], unverified: tuple[str, ...], *, interrupted: bool = False
+    results: tuple[OperationResult, ...],
+    unverified: tuple[str, ...],
+    *,
+    interrupted: bool = False,
+    failing_unplanned: int = 0,
 ) -> ExitCode:
     """Exit code of a finished apply: ^C (130) wins, then a failed or unattempted operation
-    (4), then a verification that found planned changes missing (2)."""
+    (4), then a verification that found planned changes missing, or failing drift that the
+    plan does not cover (``check`` still fails on it): 2."""
     if interrupted:
         return ExitCode.INTERRUPTED
     if any(r.outcome != "applied" for r in results):
         return ExitCode.LIVE_UNREADABLE
-    return ExitCode.DRIFT if unverified else ExitCode.OK
+    return ExitCode.DRIFT if unverified or failing_unplanned else ExitCode.OK

@@ -35,7 +35,7 @@ def build_plan(
 ) -> Plan:
     """The plan that turns the failing ``items`` into operations (every entity read);
     ``left``: the existing drift that ``--base`` leaves alone."""
-    operations, unplanned = plan_operations(spec, live, items, left)
+    operations, unplanned, failing = plan_operations(spec, live, items, left)
     return Plan(
         site=live.site,
         api_url=api_url,
@@ -47,4 +47,5 @@ def build_plan(
         entities=tuple(live.entities),
         operations=operations,
         unplanned=(*notes, *unplanned),
+        failing_unplanned=failing,
     )

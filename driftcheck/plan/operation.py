@@ -109,6 +109,9 @@ class Plan:
     operations: tuple[Operation, ...]
     #: drift that no operation fixes, with the reason (policy, --base, ...)
     unplanned: tuple[str, ...] = ()
+    #: how many failing drift items no operation covers: ``check`` (with the same --base)
+    #: still fails on them after the apply
+    failing_unplanned: int = 0
 
     @property
     def flags(self) -> tuple[str, ...]:

@@ -41,6 +41,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "summary": {
             **{a: plan.count(a) for a in ("create", "update", "replace", "delete")},
             "requires": list(plan.flags),
+            "not_planned_failing": plan.failing_unplanned,
         },
         "operations": [_operation(op) for op in plan.operations],
         "unplanned": list(plan.unplanned),
@@ -146,6 +147,7 @@ def _plan(path: str, doc: Mapping[str, Any]) -> Plan:
         entities=tuple(doc["entities"]),
         operations=tuple(_read_operation(path, n, op) for n, op in enumerate(doc["operations"])),
         unplanned=tuple(doc["unplanned"]),
+        failing_unplanned=doc["summary"].get("not_planned_failing", 0),
     )
 
 

@@ -23,10 +23,10 @@ from driftcheck.plan.recreate import field_additions
 
 def plan_operations(
     spec: Spec, live: LiveState, items: Iterable[DriftItem], left: Iterable[DriftItem] = ()
-) -> tuple[tuple[Operation, ...], tuple[str, ...]]:
-    """The operations for the failing ``items`` (one per connection, sorted), and notes on
-    the drift they leave alone. ``left``: failing drift that ``--base`` leaves alone (a
-    recreate keeps it as Datadog has it)."""
+) -> tuple[tuple[Operation, ...], tuple[str, ...], int]:
+    """The operations for the failing ``items`` (one per connection, sorted), notes on the
+    drift they leave alone, and how many failing items no operation covers. ``left``:
+    failing drift that ``--base`` leaves alone (a recreate keeps it as Datadog has it)."""
     items = list(items)
     grouped: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
     accepted: dict[tuple[str, str], list[DriftItem]] = defaultdict(list)
@@ -54,7 +54,24 @@ def plan_operations(
     notes += [  # warned live items that the spec does not declare are left alone too
         not_planned(i) for i in items if i.severity == "warning" and i.kind == "unexpected"
     ]
-    return tuple(operations), tuple(notes)
+    return tuple(operations), tuple(notes), _uncovered(items, operations)
+
+
+def _uncovered(items: Iterable[DriftItem], operations: Iterable[Operation]) -> int:
+    """The failing items that no operation fixes: live items the spec does not declare and
+    that no delete removes (every other failing item becomes a create, update or replace)."""
+    gone: set[tuple[str, str, str | None]] = {
+        (op.entity, op.connection, None) for op in operations if not op.expected.exists
+    }
+    gone |= {(op.entity, op.connection, f) for op in operations for f in op.expected.absent_fields}
+    return sum(
+        1
+        for i in items
+        if i.severity == "error"
+        and i.kind == "unexpected"
+        and (i.entity, i.connection, i.field) not in gone
+        and (i.entity, i.connection, None) not in gone
+    )
 
 
 def not_planned(item: DriftItem) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from driftcheck.escape import md_code, md_text, terminal, workflow_data
 from driftcheck.plan.operation import Change, Plan
 from driftcheck.plan.planfile import render_json
+from driftcheck.wording import plural
 
 MARKER = "<!-- driftcheck:plan -->"
 _SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
@@ -37,14 +38,37 @@ def _value(value: Any) -> str:
 
 
 def summary_line(plan: Plan) -> str:
-    """'Plan: 1 to create, 2 to update, 0 to replace, 1 to delete.' (+ the flags needed)."""
+    """'Plan: 1 to create, 2 to update, 0 to replace, 1 to delete.' (+ the flags needed,
+    + what the plan leaves undone). "Datadog matches the spec" only when it does."""
     if not plan.operations:
-        return "No changes. Datadog matches the spec."
+        left = remaining(plan)
+        return f"No changes planned. {left}" if left else "No changes. Datadog matches the spec."
     counts = ", ".join(f"{plan.count(a)} to {a}" for a in ("create", "update", "replace", "delete"))
     line = f"Plan: {counts}."
     if plan.flags:
         line += f" Destructive: apply needs {' '.join(plan.flags)}."
-    return line
+    return " ".join(filter(None, [line, remaining(plan)]))
+
+
+def remaining(plan: Plan) -> str:
+    """What stays different after the plan is applied ('' when nothing does): the failing
+    items it does not cover ('Not in sync'), else the other items it leaves alone."""
+    failing, noted = plan.failing_unplanned, len(plan.unplanned)
+    if failing:
+        verb = "is" if failing == 1 else "are"
+        of = f" (of {noted} listed)" if noted > failing else ""
+        them = "it" if failing == 1 else "them"
+        return (
+            f"Not in sync: {plural(failing, 'failing item')} {verb} not planned{of}; "
+            f"'driftcheck check' still fails on {them}."
+        )
+    if noted:
+        verb = "is" if noted == 1 else "are"
+        return (
+            f"{plural(noted, 'item')} {verb} not planned (warnings or drift left alone, "
+            "which do not fail 'driftcheck check')."
+        )
+    return ""
 
 
 def _change_lines(change: Change, esc: Callable[[str], str]) -> list[str]:

@@ -7,6 +7,7 @@ import json
 
 from driftcheck.escape import md_code, md_text, terminal
 from driftcheck.plan.operation import Plan
+from driftcheck.plan.render import remaining, summary_line
 from driftcheck.plan.run import ApplyReport
 
 _SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
@@ -39,8 +40,10 @@ def verdict(report: ApplyReport) -> str:
         line += " Run 'driftcheck plan' again: it shows exactly what remains."
     elif report.unverified:
         line += f" Verification: {len(report.unverified)} planned change(s) missing in Datadog."
-    elif report.results:
+    elif report.results and not report.interrupted:
         line += " Verified: Datadog now has every planned change."
+        if remaining(report.plan):
+            line += f" {remaining(report.plan)}"
     return line
 
 
@@ -48,7 +51,7 @@ def render_text(report: ApplyReport) -> str:
     if report.dry_run:
         return dry_run_text(report.plan)
     if not report.plan.operations:
-        return "No changes. Datadog matches the spec.\n"
+        return "\n".join([*_not_planned(report.plan), summary_line(report.plan)]) + "\n"
     lines = []
     for result in report.results:
         op = result.operation
@@ -59,8 +62,13 @@ def render_text(report: ApplyReport) -> str:
             line += " (UNCERTAIN: re-read the connection before retrying)"
         lines.append(line)
     lines += [f"unverified     {terminal(problem)}" for problem in report.unverified]
-    lines += ["", verdict(report)]
+    lines += [*_not_planned(report.plan), "", verdict(report)]
     return "\n".join(lines) + "\n"
+
+
+def _not_planned(plan: Plan) -> list[str]:
+    """The drift the plan leaves alone, one line each (apply PLAN.json shows no plan)."""
+    return [f"not planned     {terminal(note)}" for note in plan.unplanned]
 
 
 def render_markdown(report: ApplyReport) -> str:
@@ -77,5 +85,6 @@ def render_markdown(report: ApplyReport) -> str:
         )
     lines += [""]
     lines += [f"- unverified: {md_code(p, in_table=False)}" for p in report.unverified]
+    lines += [f"- not planned: {md_text(note)}" for note in report.plan.unplanned]
     lines += ["", md_text(verdict(report)), ""]
     return "\n".join(lines)

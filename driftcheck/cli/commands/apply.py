@@ -57,7 +57,12 @@ def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
     ctx.stdout.write(render(report))
     if report.dry_run:
         return ExitCode.OK
-    return decide_apply(report.results, report.unverified, interrupted=report.interrupted)
+    return decide_apply(
+        report.results,
+        report.unverified,
+        interrupted=report.interrupted,
+        failing_unplanned=report.plan.failing_unplanned,
+    )
 
 
 def _saved_plan(options: ApplyOptions, target: Target) -> Plan:
