@@ -454,3 +454,42 @@ def test_attribution_absent_when_the_api_gives_none(tmp_path: Path) -> None:
     crm["type"] = "x"
     [item] = check(tmp_path, [crm, live_second()]).items
     assert item.attribution is None
+
+
+def test_items_sharing_one_change_each_get_their_own_item(tmp_path: Path) -> None:
+    # A type renamed on every field alike is compared once by deepdiff (one pair of values),
+    # and every field that holds the pair still gets its own item at its own line.
+    spec = (
+        "version: 1\nentities:\n  users:\n    connections:\n      - id: crm\n"
+        "        type: ref_table\n        join: {{attribute: user_email, type: email}}\n"
+        "        fields:\n"
+        + "".join(f"          - {{{{id: f{n}, source_name: s, type: string}}}}\n" for n in range(4))
+    )
+    fields = [{"id": f"f{n}", "source_name": "s", "type": "number"} for n in range(4)]
+    fields[2]["type"] = "string"  # in sync
+    fields[3]["source_name"] = "t"  # another attribute, same item
+    conn = {"id": "crm", "type": "ref_table", "fields": fields}
+    conn["join"] = {"attribute": "user_email", "type": "email"}
+    report = check(tmp_path, [conn], spec=spec)
+    assert [(i.field, i.attribute, i.expected, i.actual, i.source.line) for i in report.items] == [
+        ("f0", "fields[f0].type", "string", "number", 9),
+        ("f1", "fields[f1].type", "string", "number", 10),
+        ("f3", "fields[f3].source_name", "s", "t", 12),
+        ("f3", "fields[f3].type", "string", "number", 12),
+    ]
+
+
+def test_connections_sharing_one_join_change_each_name_the_join_key(tmp_path: Path) -> None:
+    spec = "version: 1\nentities:\n  users:\n    connections:\n" + "".join(
+        f"      - id: c{n}\n        type: ref_table\n"
+        "        join: {{attribute: user_email, type: email}}\n"
+        for n in range(3)
+    )
+    live = [
+        {"id": f"c{n}", "type": "ref_table", "join": {"attribute": "user_email", "type": "id"}}
+        for n in range(3)
+    ]
+    report = check(tmp_path, live, spec=spec)
+    assert [(i.connection, i.attribute, i.expected, i.actual) for i in report.items] == [
+        (f"c{n}", "join.type", "email", "id") for n in range(3)
+    ]
