@@ -23,6 +23,7 @@ def test_schema_writes_a_file(tmp_path: Path) -> None:
     out = tmp_path / "driftcheck-spec.schema.json"
     done = run_cli("schema", "-o", str(out))
     assert (done.code, done.out) == (0, "")
+    assert done.err == f"wrote {out}\n"  # like export and plan -o: stdout stays clean
     assert out.read_text(encoding="utf-8") == schema_text(SPEC_SCHEMA)
 
 

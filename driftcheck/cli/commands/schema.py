@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftcheck.cli.context import Context
+from driftcheck.cli.context import Context, safe
 from driftcheck.cli.options import SchemaOptions
 from driftcheck.cli.outputs import refuse_runner_files
 from driftcheck.exitcodes import ExitCode
@@ -18,4 +18,5 @@ def cmd_schema(options: SchemaOptions, ctx: Context) -> ExitCode:
         return ExitCode.OK
     refuse_runner_files([("--output", options.output)], ctx.env)
     write_atomic(options.output, text)
+    ctx.stderr.write(f"wrote {safe(options.output)}\n")
     return ExitCode.OK
