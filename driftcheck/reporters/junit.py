@@ -2,11 +2,13 @@
 Azure Pipelines, CircleCI...
 
 One ``<testsuite>`` per entity; one ``<testcase>`` per connection that has drift items
-(classname ``driftcheck.<entity>``, name the connection id), with a ``<failure>`` per failing
-item (its path, both values and the spec line) and the warnings and ignored items as
-``<system-out>`` lines (they never fail); one passing testcase counts the entity's other
+(classname ``driftcheck.<entity>``, name the connection id), with one ``<failure>`` holding
+every failing item (its path, both values and the spec line: a testcase has at most one
+failure in the JUnit schema, and CI parsers read only the first) and the warnings and ignored
+items as ``<system-out>`` lines (they never fail); one passing testcase counts the entity's other
 connections, which are in sync. An unreadable entity is a testcase with an ``<error>``; invalid
-spec files are a ``spec`` suite with a failure per problem; stale or expired ignore entries
+spec files are a ``spec`` suite with a testcase per file, its one failure listing every
+problem; stale or expired ignore entries
 are skipped testcases. Every value from a spec or the API goes through
 :func:`driftcheck.escape.terminal` (control characters visible, no workflow command), then
 XML escaping.
@@ -66,13 +68,22 @@ def _entity(root: ET.Element, report: Report, name: str, items: list[DriftItem])
     connections = s.by_connection(items)
     for connection, found in connections:
         case = _case(suite, name, connection)
-        out = []
-        for item in found:
-            if item.fails(report.fail_on):
-                failure = ET.SubElement(case, "failure", message=_message(item), type=item.kind)
-                failure.text = "\n".join(_details(item))
-            else:
-                out.append(f"{item.severity}: {_message(item)}")
+        failing = [item for item in found if item.fails(report.fail_on)]
+        if failing:
+            kinds = {item.kind for item in failing}
+            _failure(
+                case,
+                [_message(item) for item in failing],
+                [
+                    "\n".join(
+                        [_message(item), *_details(item)] if len(failing) > 1 else _details(item)
+                    )
+                    for item in failing
+                ],
+                kind=kinds.pop() if len(kinds) == 1 else "drift",
+                noun="failing drift item",
+            )
+        out = [f"{item.severity}: {_message(item)}" for item in found if item not in failing]
         if out:
             ET.SubElement(case, "system-out").text = "\n".join(out)
     checked = next((e.connections_checked for e in report.entities if e.name == name), 0)
@@ -90,8 +101,20 @@ def _problems(root: ET.Element, report: Report) -> None:
         )
     for file, messages in by_file.items():
         case = _case(suite, "spec", _text(file))
-        for message in messages:
-            ET.SubElement(case, "failure", message=_text(message), type="invalid")
+        texts = [_text(message) for message in messages]
+        _failure(case, texts, ["\n".join(texts)], kind="invalid", noun="problem")
+
+
+def _failure(
+    case: ET.Element, messages: list[str], details: list[str], *, kind: str, noun: str
+) -> None:
+    """The one ``<failure>`` of a testcase: its message names every finding (counted when
+    there are several), its text holds each one with its details."""
+    message = messages[0] if len(messages) == 1 else f"{plural(len(messages), noun)}: "
+    if len(messages) > 1:
+        message += "; ".join(messages)
+    failure = ET.SubElement(case, "failure", message=_text(message), type=kind)
+    failure.text = "\n\n".join(details)
 
 
 def _suite(root: ET.Element, name: str, report: Report) -> ET.Element:

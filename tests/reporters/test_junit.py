@@ -17,6 +17,7 @@ from samples import hostile, item, report, representative, three_way
 
 from driftcheck.model import EntityError, EntityStatus, Location, Problem
 from driftcheck.reporters import FORMATS, RenderOptions, render
+from driftcheck.reporters.summary import subject
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "data" / "junit.xsd"))
@@ -34,32 +35,59 @@ def test_every_sample_is_valid_junit(sample: Any) -> None:
     assert sum(suite.tests for suite in parsed) == int(ET.fromstring(text).get("tests", "0"))
 
 
-def test_one_suite_per_entity_one_case_per_connection_a_failure_per_failing_item() -> None:
+def test_one_suite_per_entity_one_case_per_connection_one_failure_with_every_item() -> None:
     rep = representative()
-    parsed = junitparser.JUnitXml.fromstring(junit(rep))
+    text = junit(rep)
+    parsed = junitparser.JUnitXml.fromstring(text)
     suites = {suite.name: suite for suite in parsed}
     extra = {"ignore entries"} if rep.notices else set()
     assert set(suites) == {entity.name for entity in rep.entities} | extra
     failing = [i for i in rep.items if i.fails(rep.fail_on)]
-    failures = [
-        result
+    for case in ET.fromstring(text).iter("testcase"):
+        assert len(case.findall("failure")) <= 1  # CI parsers read only the first
+    failures = {
+        (suite.name, case.name): [r for r in case.result if isinstance(r, junitparser.Failure)]
         for suite in parsed
         for case in suite
-        for result in case.result
-        if isinstance(result, junitparser.Failure)
-    ]
-    assert len(failures) == len(failing)
+    }
+    by_case = {(i.entity, i.connection) for i in failing}
+    assert {key for key, found in failures.items() if found} == by_case
+    assert len(by_case) < len(failing)  # the sample has connections with several items
+    for entity, connection in by_case:
+        [failure] = failures[(entity, connection)]
+        mine = [i for i in failing if (i.entity, i.connection) == (entity, connection)]
+        for found in mine:  # every item is in its case's one failure, with its details
+            assert subject(found) in failure.message + (failure.text or "")
+            assert str(found.source) in (failure.text or "")
+        if len(mine) > 1:
+            assert failure.message.startswith(f"{len(mine)} failing drift items: ")
     changed = next(i for i in failing if i.kind == "changed")
-    message = next(
-        f.message for f in failures if changed.attribute and changed.attribute in f.message
-    )
-    assert "spec: " in message and "datadog: " in message and str(changed.source) in message
+    [failure] = failures[(changed.entity, changed.connection)]
+    assert "spec: " in (failure.text or "") and "datadog: " in (failure.text or "")
     for suite in parsed:
         if suite.name == "ignore entries":
             continue
         names = [case.name for case in suite]
         assert len(names) == len(set(names))
         assert all(case.classname == f"driftcheck.{suite.name}" for case in suite)
+
+
+def test_a_spec_file_with_several_problems_is_one_case_with_one_failure() -> None:
+    rep = replace(
+        report(items=()),
+        problems=(
+            Problem(location=Location("a.yaml", 3, 5), message="'type' is required"),
+            Problem(location=Location("a.yaml", 9, 1), message="unknown key 'x'"),
+        ),
+    )
+    text = junit(rep)
+    SCHEMA.validate(text)
+    [case] = [
+        c for c in ET.fromstring(text).iter("testcase") if c.get("classname") == "driftcheck.spec"
+    ]
+    [failure] = case.findall("failure")
+    assert failure.get("message", "").startswith("2 problems: a.yaml:3:5: 'type' is required")
+    assert "a.yaml:3:5: 'type' is required\na.yaml:9:1: unknown key 'x'" in (failure.text or "")
 
 
 def test_warnings_and_ignored_items_never_fail_a_case() -> None:
