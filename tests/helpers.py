@@ -195,3 +195,35 @@ def gh_stub(kind: str, open_variable: str, url_part: str) -> str:
         f'elif args[:2] == ["{kind}", "create"]:\n'
         f'    print("https://github.com/octo/specs/{url_part}/99")\n'
     )
+
+
+def multitool() -> Path:
+    """Microsoft's SARIF multitool (npm, installed by ``npm ci --prefix tests/tools``)."""
+    import platform
+
+    import pytest
+
+    system = {"Linux": "linux", "Darwin": "darwin"}.get(platform.system(), "win32")
+    tools = Path(__file__).resolve().parent / "tools" / "node_modules" / "@microsoft"
+    binary = tools / f"sarif-multitool-{system}" / "Sarif.Multitool"
+    if not binary.is_file():
+        pytest.fail("the SARIF multitool is not installed: run: npm ci --prefix tests/tools")
+    return binary
+
+
+def assert_valid_sarif(files: Sequence[str], out: Path) -> None:
+    """The multitool validates ``files`` and finds no error or warning (only notes)."""
+    import subprocess
+
+    done = subprocess.run(
+        [str(multitool()), "validate", *files, "-o", str(out), "--level", "Error;Warning;Note"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text("utf-8"))["runs"][0]["results"]
+    levels = {r.get("level", "warning") for r in results}
+    assert not levels & {"error", "warning"}, [r["message"] for r in results]
+    assert results, "the validator ran its rules (it reports notes about optional properties)"

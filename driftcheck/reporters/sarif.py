@@ -7,7 +7,9 @@ drift keeps its alert when unrelated lines move. With ``--base`` every result ha
 ``baselineState``: ``new`` for introduced and conflicting items, ``unchanged`` for existing
 ones (resolved items are not results: code scanning closes what is no longer reported).
 Ignored items are results with an external suppression carrying the ignore's reason. An
-entity that could not be read makes the invocation unsuccessful, with a notification.
+entity that could not be read makes the invocation unsuccessful, with a notification. A check
+that ended on invalid spec files (nothing was compared) is unsuccessful too, with one
+``invalid_spec`` error result per problem at its place.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from driftcheck.escape import json_text
-from driftcheck.model import DriftItem, Location, Notice, Report
+from driftcheck.model import DriftItem, Location, Notice, Problem, Report
 from driftcheck.reporters import summary as s
 from driftcheck.spec.repository import relative_uri
+from driftcheck.wording import plural
 
 if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
@@ -56,6 +59,14 @@ _RULES: dict[str, tuple[str, str, str]] = {
         "An ignore entry's expires day has passed: it no longer applies.",
     ),
 }
+#: The rule of a spec problem: listed only in a log that has problems (other logs unchanged).
+_INVALID = (
+    "invalid_spec",
+    "InvalidSpecFile",
+    "Invalid spec file",
+    "A spec file is not valid (YAML, the JSON Schema or the rules across files): the check "
+    "stopped before comparing anything with Datadog.",
+)
 _LEVEL = {"error": "error", "warning": "warning", "ignored": "note"}
 _BASELINE = {"introduced": "new", "conflict": "new", "existing": "unchanged"}
 
@@ -67,6 +78,7 @@ def render(report: Report, options: RenderOptions) -> str:
     rule_index = {rule: index for index, rule in enumerate(_RULES)}
     results = [_item_result(item, rule_index, root, cwd) for item in report.items]
     results += [_notice_result(n, rule_index, root, cwd) for n in report.notices]
+    results += [_problem_result(p, len(_RULES), root, cwd) for p in report.problems]
     run: dict[str, Any] = {
         "tool": {"driver": _driver(report)},
         "invocations": [_invocation(report)],
@@ -84,6 +96,9 @@ def _driver(report: Report) -> dict[str, Any]:
 
     version = report.driftcheck_version
     version = version if version[:1].isdigit() else __version__  # a report read back: any text
+    rules = [(rule, *texts) for rule, texts in _RULES.items()]
+    if report.problems:
+        rules.append(_INVALID)
     return {
         "name": "driftcheck",
         "version": version,
@@ -99,7 +114,7 @@ def _driver(report: Report) -> dict[str, Any]:
                 "help": {"text": full},
                 "defaultConfiguration": {"level": "error" if rule in s.KINDS else "warning"},
             }
-            for rule, (name, short, full) in _RULES.items()
+            for rule, name, short, full in rules
         ],
     }
 
@@ -114,7 +129,11 @@ def _invocation(report: Report) -> dict[str, Any]:
         }
         for e in report.errors
     ]
-    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if report.problems:
+        found = plural(len(report.problems), "problem")
+        text = f"the spec files are invalid ({found}): nothing was compared with Datadog"
+        notifications.append({"level": "error", "message": {"text": text}})
+    invocation: dict[str, Any] = {"executionSuccessful": not (report.errors or report.problems)}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return invocation
@@ -160,6 +179,19 @@ def _notice_result(
         "locations": [_location(notice.source, root, cwd)],
         "partialFingerprints": {
             "driftcheckNotice/v1": _digest(notice.kind, notice.message),
+        },
+    }
+
+
+def _problem_result(problem: Problem, index: int, root: str | None, cwd: str) -> dict[str, Any]:
+    return {
+        "ruleId": _INVALID[0],
+        "ruleIndex": index,
+        "level": "error",
+        "message": {"text": problem.message + (f" (at {problem.path})" if problem.path else "")},
+        "locations": [_location(problem.location, root, cwd)],
+        "partialFingerprints": {
+            "driftcheckProblem/v1": _digest(problem.location.file, problem.path, problem.message),
         },
     }
 

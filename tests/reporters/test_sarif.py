@@ -5,33 +5,21 @@ repository, fingerprints survive moved lines, and origins become baseline states
 from __future__ import annotations
 
 import json
-import platform
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
+from helpers import assert_valid_sarif, multitool
 from samples import hostile, item, report, representative, three_way
 
 from driftcheck.model import Location
 from driftcheck.reporters import RenderOptions, render
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
-INSTALL_HINT = "run: npm ci --prefix tests/tools"
-
 
 def sarif(rep: Any, root: str | None = None) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(render(rep, "sarif", RenderOptions(repository_root=root)))
     return document
-
-
-def multitool() -> Path:
-    system = {"Linux": "linux", "Darwin": "darwin"}.get(platform.system(), "win32")
-    binary = TOOLS / "node_modules" / "@microsoft" / f"sarif-multitool-{system}" / "Sarif.Multitool"
-    if not binary.is_file():
-        pytest.fail(f"the SARIF multitool is not installed: {INSTALL_HINT}")
-    return binary
 
 
 def test_the_multitool_finds_no_error_or_warning(tmp_path: Path) -> None:
@@ -40,19 +28,7 @@ def test_the_multitool_finds_no_error_or_warning(tmp_path: Path) -> None:
         path = tmp_path / f"{name}.sarif"
         path.write_text(render(sample(), "sarif", RenderOptions(repository_root="/repo")), "utf-8")
         files.append(str(path))
-    out = tmp_path / "validation.sarif"
-    done = subprocess.run(
-        [str(multitool()), "validate", *files, "-o", str(out), "--level", "Error;Warning;Note"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    results = json.loads(out.read_text("utf-8"))["runs"][0]["results"]
-    levels = {r.get("level", "warning") for r in results}
-    assert not levels & {"error", "warning"}, [r["message"] for r in results]
-    assert results, "the validator ran its rules (it reports notes about optional properties)"
+    assert_valid_sarif(files, tmp_path / "validation.sarif")
 
 
 def test_the_multitool_catches_a_broken_log(tmp_path: Path) -> None:

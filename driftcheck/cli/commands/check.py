@@ -107,9 +107,9 @@ def _site(options: CheckOptions, ctx: Context) -> str:
 
 def _emit_early(options: CheckOptions, ctx: Context, fmt: str, report: Report) -> None:
     """A run that ended early (invalid specs, an unreadable live state) is still visible:
-    --report-json and --report-markdown are written, --format json/markdown/github goes to
-    stdout (or --output; text already went to stderr), and with github the Markdown report
-    is appended to the job summary, so the pull request shows why it failed."""
+    every --report-* file is written (JSON, Markdown, SARIF, JUnit), every --format but text
+    goes to stdout (or --output; text already went to stderr), and with github the Markdown
+    report is appended to the job summary, so the pull request shows why it failed."""
     from driftcheck.atomic import write_atomic
     from driftcheck.reporters import RenderOptions, render
 
@@ -122,11 +122,15 @@ def _emit_early(options: CheckOptions, ctx: Context, fmt: str, report: Report) -
     def rendered(form: str) -> str:
         return ctx.mask(render(report, form, render_options))
 
-    if options.report_json:
-        write_atomic(options.report_json, rendered("json"))
-    if options.report_markdown:
-        write_atomic(options.report_markdown, rendered("markdown"))
-    if fmt in ("json", "markdown", "github"):
+    for path, form in (
+        (options.report_json, "json"),
+        (options.report_markdown, "markdown"),
+        (options.report_sarif, "sarif"),
+        (options.report_junit, "junit"),
+    ):
+        if path:
+            write_atomic(path, rendered(form))
+    if fmt != "text":
         if options.output:
             write_atomic(options.output, rendered(fmt))
         else:
