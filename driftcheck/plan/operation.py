@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from driftcheck.live.writes import WriteRequest
+from driftcheck.model import Location
 
 Action = Literal["create", "update", "delete", "replace"]
 ChangeKind = Literal[
@@ -36,13 +37,15 @@ _FLAG: dict[str, str] = {
 class Change:
     """One change a person reviews: what happens to the connection or one field, and why.
 
-    ``attributes`` lists (attribute, Datadog's value, the spec's value) that differ.
+    ``attributes`` lists (attribute, Datadog's value, the spec's value) that differ;
+    ``source`` is the spec line the change comes from (None: no line, e.g. a live item).
     """
 
     kind: ChangeKind
     field: str | None = None
     attributes: tuple[tuple[str, Any, Any], ...] = ()
     reason: str = ""
+    source: Location | None = None
 
     @property
     def flag(self) -> str | None:

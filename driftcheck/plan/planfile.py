@@ -15,6 +15,7 @@ from typing import Any
 from driftcheck.errors import UsageError
 from driftcheck.escape import json_text
 from driftcheck.live.writes import WriteRequest, request_path
+from driftcheck.model import Location
 from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation, Plan
 
 FORMAT = "driftcheck-plan"
@@ -73,6 +74,7 @@ def _operation(op: Operation) -> dict[str, Any]:
                     {"attribute": a, "datadog": old, "spec": new} for a, old, new in c.attributes
                 ],
                 "reason": c.reason,
+                "source": _source(c.source),
             }
             for c in op.changes
         ],
@@ -90,6 +92,18 @@ def _operation(op: Operation) -> dict[str, Any]:
             "absent_fields": list(op.expected.absent_fields),
         },
     }
+
+
+def _source(source: Location | None) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {"file": source.file, "line": source.line, "column": source.column}
+
+
+def _location(source: Mapping[str, Any] | None) -> Location | None:
+    if source is None:
+        return None
+    return Location(source["file"], source["line"], source["column"])
 
 
 def read_plan(path: str) -> Plan:
@@ -180,6 +194,7 @@ def _read_operation(path: str, index: int, op: Mapping[str, Any]) -> Operation:
                     (a["attribute"], a["datadog"], a["spec"]) for a in c["attributes"]
                 ),
                 reason=c["reason"],
+                source=_location(c.get("source")),
             )
             for c in op["changes"]
         ),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driftcheck.live.writes import WriteRequest
-from driftcheck.model import ConnectionSpec, DriftItem, EntitySpec, LiveState, Spec
+from driftcheck.model import ConnectionSpec, DriftItem, EntitySpec, LiveState, Location, Spec
 from driftcheck.plan import bodies, keep, recreate
 from driftcheck.plan.operation import Change, Expected, Operation, fingerprint
 from driftcheck.plan.recreate import field_additions
@@ -101,7 +101,7 @@ def _operation(
         if entity.unmanaged_connections != "delete":
             notes.append(not_planned(items[0]))
             return None
-        return _delete(entity.name, items[0].connection, current)
+        return _delete(entity.name, items[0].connection, current, items[0].source)
     if current is None:
         return recreate.create(entity.name, conn)
     changed = [i for i in items if i.field is None and i.kind == "changed"]
@@ -113,7 +113,9 @@ def _operation(
     return _update(entity.name, conn, current, items, notes, kept=kept)
 
 
-def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Operation:
+def _delete(
+    entity: str, conn_id: str, current: Mapping[str, Any] | None, source: Location | None
+) -> Operation:
     fields = len((current or {}).get("fields") or ())
     return Operation(
         action="delete",
@@ -123,6 +125,7 @@ def _delete(entity: str, conn_id: str, current: Mapping[str, Any] | None) -> Ope
             Change(
                 kind="delete_connection",
                 reason=f"not declared, unmanaged_connections: delete ({fields} field(s))",
+                source=source,
             ),
         ),
         requests=(WriteRequest(method="DELETE", entity=entity, connection=conn_id, body=None),),
@@ -140,6 +143,8 @@ class _FieldWork:
     updates: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     #: new id -> (previous id, updatable attributes that differ: (Datadog, spec))
     renamed: dict[str, tuple[str, dict[str, tuple[Any, Any]]]] = field(default_factory=dict)
+    #: field id -> the spec line of its first drift item (where the plan annotates it)
+    sources: dict[str, Location | None] = field(default_factory=dict)
 
     @property
     def replaced(self) -> list[str]:
@@ -195,6 +200,7 @@ def _field_work(
     for item in items:
         if item.field is None or item.field in work.renamed or item.field in old_ids:
             continue  # a rename covers both the missing new id and the unexpected old one
+        work.sources.setdefault(item.field, item.source)
         if item.kind == "missing":
             work.added.append(item.field)
         elif item.kind == "unexpected" and conn.unmanaged_fields == "delete":
@@ -215,6 +221,7 @@ def _replaced_reason(field_id: str, kept: keep.Keeps) -> str:
 
 def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Keeps) -> list[Change]:
     replaced = work.replaced
+    specs = {f.id: f for f in conn.fields}
     changes = [c for c in field_additions(conn) if c.field in work.added]
     changes += [
         Change(
@@ -222,6 +229,7 @@ def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Keeps) -> 
             field=f,
             attributes=tuple((a, old, new) for a, (old, new) in sorted(attrs.items())),
             reason=_replaced_reason(f, kept) if f in replaced else "",
+            source=work.sources.get(f),
         )
         for f, attrs in sorted(work.updates.items())
     ]
@@ -230,10 +238,14 @@ def _field_changes(conn: ConnectionSpec, work: _FieldWork, kept: keep.Keeps) -> 
             kind="rename_field",
             field=new,
             attributes=(("id", old, new), *((a, o, n) for a, (o, n) in sorted(differ.items()))),
+            source=specs[new].location,
         )
         for new, (old, differ) in sorted(work.renamed.items())
     ]
-    return changes + [Change(kind="delete_field", field=f) for f in sorted(work.deleted)]
+    return changes + [
+        Change(kind="delete_field", field=f, source=work.sources.get(f))
+        for f in sorted(work.deleted)
+    ]
 
 
 def _update_requests(

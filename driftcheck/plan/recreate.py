@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from driftcheck.live.writes import WriteRequest
-from driftcheck.model import ConnectionSpec, DriftItem
+from driftcheck.model import ConnectionSpec, DriftItem, Location
 from driftcheck.plan import bodies, keep
 from driftcheck.plan.operation import Change, Expected, Fingerprint, Operation, fingerprint
 
@@ -26,6 +26,7 @@ def field_additions(conn: ConnectionSpec) -> tuple[Change, ...]:
             kind="add_field",
             field=f.id,
             reason=f"{f.attributes.get('type')}, from source {f.attributes.get('source_name')}",
+            source=f.location,
         )
         for f in conn.fields
     )
@@ -35,14 +36,21 @@ def recreated_fields(conn: ConnectionSpec, items: Sequence[DriftItem]) -> list[C
     """What the recreate changes in each declared field, shown as an update shows it:
     fields Datadog lacks are added; unchanged fields get no line."""
     differ: dict[str, list[tuple[str, Any, Any]]] = defaultdict(list)
+    sources: dict[str, Location | None] = {}
     for i in items:
         if i.kind == "changed" and i.field is not None:
             name = (i.attribute or "").removeprefix(f"fields[{i.field}].")
             differ[i.field].append((name, i.actual, i.expected))
+            sources.setdefault(i.field, i.source)
     missing = {i.field for i in items if i.kind == "missing"}
     changes = [c for c in field_additions(conn) if c.field in missing]
     return changes + [
-        Change(kind="update_field", field=f, attributes=tuple(sorted(differ[f])))
+        Change(
+            kind="update_field",
+            field=f,
+            attributes=tuple(sorted(differ[f])),
+            source=sources[f],
+        )
         for f in sorted(differ)
     ]
 
@@ -52,7 +60,7 @@ def create(entity: str, conn: ConnectionSpec) -> Operation:
         action="create",
         entity=entity,
         connection=conn.id,
-        changes=(Change(kind="create_connection"), *field_additions(conn)),
+        changes=(Change(kind="create_connection", source=conn.location), *field_additions(conn)),
         requests=(
             WriteRequest(
                 method="POST", entity=entity, connection=conn.id, body=bodies.create_body(conn)
@@ -92,7 +100,7 @@ def _undeclared(
     (the policy says so, or the create cannot carry it) as a change needing its flag."""
     declared = {f.id for f in conn.fields}
     doomed = {
-        i.field
+        i.field: i.source
         for i in items
         if i.kind == "unexpected" and i.severity == "error" and conn.unmanaged_fields == "delete"
     }
@@ -110,7 +118,14 @@ def _undeclared(
         else:
             carried.append(item)
             continue
-        deleted.append(Change(kind="delete_field", field=str(field_id), reason=why))
+        deleted.append(
+            Change(
+                kind="delete_field",
+                field=str(field_id),
+                reason=why,
+                source=doomed.get(field_id, conn.location),
+            )
+        )
     return carried, sorted(deleted, key=lambda c: c.field or "")
 
 
@@ -134,6 +149,7 @@ def replace(
         kind="replace_connection",
         attributes=tuple((i.attribute or "", i.actual, i.expected) for i in changed),
         reason=reason,
+        source=changed[0].source if changed else conn.location,
     )
     expected = expected_all(conn, keeps, carried)
     body = bodies.create_body(conn, keeps.values(), carried, keeps.absent)

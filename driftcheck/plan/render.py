@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from driftcheck.escape import md_code, md_text, terminal, workflow_data
+from driftcheck.escape import md_code, md_text, terminal
 from driftcheck.plan.operation import Change, Plan
 from driftcheck.plan.planfile import render_json
 from driftcheck.wording import plural
+
+if TYPE_CHECKING:
+    from driftcheck.reporters import RenderOptions
 
 MARKER = "<!-- driftcheck:plan -->"
 _SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
@@ -151,26 +154,53 @@ def _md_change(change: Change) -> str:
     return text
 
 
-def render_github(plan: Plan) -> str:
-    """Workflow commands: a warning per destructive operation, a notice with the count."""
-    lines = []
+def render_github(plan: Plan, options: RenderOptions | None = None) -> str:
+    """The text, then workflow commands: one annotation per planned change at the spec
+    line it comes from (a warning when destructive, else a notice), at most GitHub's
+    10 per level (the last notice is the count, which says how many were left out)."""
+    from driftcheck.reporters import RenderOptions
+    from driftcheck.reporters.github import MAX_ANNOTATIONS, workflow_command
+
+    options = options or RenderOptions()
+    shown: dict[str, list[str]] = {"warning": [], "notice": []}
+    room = {"warning": MAX_ANNOTATIONS, "notice": MAX_ANNOTATIONS - 1}
+    more = 0
     for op in plan.operations:
-        if op.flags:
-            lines.append(
-                f"::warning title=driftcheck plan::{workflow_data(op.key)} "
-                f"{workflow_data(_VERB[op.action])}; apply needs {' '.join(op.flags)}"
+        for change in op.changes:
+            level = "warning" if change.flag else "notice"
+            if len(shown[level]) >= room[level]:
+                more += 1
+                continue
+            symbol, words = _CHANGE[change.kind]
+            title = f"driftcheck plan: {terminal(op.key)} {symbol} {words}"
+            title += f" {terminal(change.field)}" if change.field is not None else ""
+            title += f" (needs {change.flag})" if change.flag else ""
+            message = "\n".join(
+                [f"{terminal(op.key)} {_VERB[op.action]}", *_change_lines(change, terminal)]
             )
-    lines.append(f"::notice title=driftcheck plan::{workflow_data(summary_line(plan))}")
+            shown[level].append(workflow_command(options, level, change.source, title, message))
+    count = summary_line(plan)
+    if more:
+        count += (
+            f" {plural(more, 'more change')} not annotated (GitHub shows at most "
+            f"{MAX_ANNOTATIONS} of each per step); the plan above lists them all."
+        )
+    lines = [*shown["warning"], *shown["notice"]]
+    lines.append(workflow_command(options, "notice", None, "driftcheck plan", count))
     return render_text(plan) + "\n".join(lines) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Plan], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "markdown": render_markdown,
+Renderer = Callable[[Plan, "RenderOptions"], str]
+RENDERERS: dict[str, Renderer] = {
+    "text": lambda plan, _: render_text(plan),
+    "json": lambda plan, _: render_json(plan),
+    "markdown": lambda plan, _: render_markdown(plan),
     "github": render_github,
 }
 
 
-def render_plan(plan: Plan, fmt: str) -> str:
-    return RENDERERS[fmt](plan)
+def render_plan(plan: Plan, fmt: str, options: RenderOptions | None = None) -> str:
+    """``plan`` in format ``fmt``; ``options``: where annotations and links point."""
+    from driftcheck.reporters import RenderOptions
+
+    return RENDERERS[fmt](plan, options or RenderOptions())

@@ -32,7 +32,7 @@ def _drift(report: Report, options: RenderOptions) -> str:
     """Only the annotations GitHub shows are built: past the cap of each level, items are
     counted, not formatted (a deep drift has thousands of them)."""
     errors = [
-        _command(
+        workflow_command(
             options,
             "error",
             None,
@@ -59,7 +59,7 @@ def _drift(report: Report, options: RenderOptions) -> str:
                 more_warnings += 1
     room = max(0, MAX_ANNOTATIONS - len(warnings))
     warnings += [
-        _command(
+        workflow_command(
             options,
             "warning",
             n.source,
@@ -80,13 +80,15 @@ def _problems(report: Report, options: RenderOptions) -> str:
     """One ``::error`` per problem of invalid spec files (capped), then the verdict line.
     Every problem is also in the log: the CLI prints the text list on stderr."""
     lines = [
-        _command(options, "error", p.location, "driftcheck: spec invalid", terminal(p.message))
+        workflow_command(
+            options, "error", p.location, "driftcheck: spec invalid", terminal(p.message)
+        )
         for p in report.problems[:MAX_ANNOTATIONS]
     ]
     more = len(report.problems) - MAX_ANNOTATIONS
     if more > 0:
         lines.append(
-            _command(
+            workflow_command(
                 options,
                 "notice",
                 None,
@@ -122,7 +124,7 @@ def _item(options: RenderOptions, item: DriftItem, hint: str | None, level: str)
         lines.append(f"note: {terminal(hint)}")
     if s.attribution(item):
         lines.append(terminal(s.attribution(item)))
-    return _command(options, level, item.source, terminal(title), "\n".join(lines))
+    return workflow_command(options, level, item.source, terminal(title), "\n".join(lines))
 
 
 _ORIGIN = {
@@ -150,7 +152,7 @@ def _more(options: RenderOptions, more_errors: int, more_warnings: int) -> list[
         f"{counted} not annotated (GitHub shows at most {MAX_ANNOTATIONS} of each per step); "
         + _full_list(options)
     )
-    return [_command(options, "notice", None, "driftcheck: more drift", message)]
+    return [workflow_command(options, "notice", None, "driftcheck: more drift", message)]
 
 
 def _full_list(options: RenderOptions) -> str:
@@ -160,7 +162,7 @@ def _full_list(options: RenderOptions) -> str:
     return "run driftcheck check with --format text (or --report-json FILE) to list them all"
 
 
-def _command(
+def workflow_command(
     options: RenderOptions, level: str, source: Location | None, title: str, message: str
 ) -> str:
     """``::level file=F,line=L,col=C,title=T::message``; data is already terminal-escaped.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from driftcheck.check import LiveReader
     from driftcheck.model import DriftItem, LiveState
     from driftcheck.plan.operation import Plan
+    from driftcheck.reporters import RenderOptions
 
 
 def cmd_plan(options: PlanOptions, ctx: Context) -> ExitCode:
@@ -34,8 +35,18 @@ def cmd_plan(options: PlanOptions, ctx: Context) -> ExitCode:
         write_atomic(options.output, render_json(plan))
         ctx.stderr.write(f"wrote {safe(options.output)}\n")
     fmt = options.format or ("github" if ctx.env.get("GITHUB_ACTIONS") == "true" else "text")
-    ctx.stdout.write(render_plan(plan, fmt))
+    ctx.stdout.write(render_plan(plan, fmt, _render_options(ctx)))
     return decide_plan(plan)
+
+
+def _render_options(ctx: Context) -> RenderOptions:
+    """Annotation paths relative to the repository, as the check's GitHub format has them."""
+    from pathlib import Path
+
+    from driftcheck.reporters import RenderOptions
+    from driftcheck.spec.repository import repository_root
+
+    return RenderOptions(repository_root=str(repository_root(ctx.env, Path.cwd())))
 
 
 def make_plan(options: PlanOptions, ctx: Context, *, read: LiveReader | None = None) -> Plan | None:
