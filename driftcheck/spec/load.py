@@ -64,6 +64,7 @@ def spec_from_documents(
     or SpecInvalid with every problem. ``require_entity``: a set that declares no entity is
     a problem (the base spec of a pull request may be empty: it is not)."""
     documents: list[tuple[str, Any]] = []
+    partly: list[tuple[str, Any]] = []  # schema errors, yet its well-formed parts are checked
     for name, document, found in loaded:
         problems.extend(found)
         if document is not None:
@@ -71,7 +72,9 @@ def spec_from_documents(
             problems.extend(invalid)
             if not invalid:
                 documents.append((name, document))
-    problems.extend(check_rules(documents))
+            elif type(document.get("version")) is int and document["version"] == 1:
+                partly.append((name, document))
+    problems.extend(check_rules(documents, partly))
     declared = any(doc.get("entities") for _, doc in documents)
     if require_entity and documents and not problems and not declared:
         problems.append(

@@ -7,25 +7,38 @@ from collections.abc import Sequence
 from typing import Any
 
 from driftcheck.model import Location, Problem
-from driftcheck.spec.marked_yaml import location
+from driftcheck.spec.marked_yaml import MarkedDict, location
 from driftcheck.spec.schema import path_text
 
 Place = tuple[Location, str]  # where, schema path
 
 
-def check_rules(documents: Sequence[tuple[str, Any]]) -> list[Problem]:
-    """Duplicate ids and groups, and conflicting entity policies, over all documents."""
+def check_rules(
+    documents: Sequence[tuple[str, Any]], invalid: Sequence[tuple[str, Any]] = ()
+) -> list[Problem]:
+    """Duplicate ids and groups, and conflicting entity policies, over all documents.
+
+    ``invalid``: documents with schema errors. Their parts that have the right shape (a
+    connection mapping with a string id, a field mapping with a string id, a list of string
+    groups) are checked for duplicates too, so that one run reports every problem of a file;
+    their policies are not compared (a misspelt value is already a schema error)."""
     connections: dict[tuple[str, str], list[Place]] = defaultdict(list)
     policies: dict[tuple[str, str], list[tuple[Place, str]]] = defaultdict(list)
     problems: list[Problem] = []
-    for name, document in documents:
-        for entity, body in (document.get("entities") or {}).items():
+    every = [(name, doc, True) for name, doc in documents]
+    every += [(name, doc, False) for name, doc in invalid]
+    for name, document, valid in every:
+        for entity, body in _mapping(document.get("entities")).items():
+            if not isinstance(body, MarkedDict):
+                continue
             base = ["entities", entity]
             for policy in ("unmanaged_connections", "unmanaged_fields"):
-                if policy in body:
+                if valid and policy in body:
                     place = (location(name, body.value_marks[policy]), path_text([*base, policy]))
                     policies[(entity, policy)].append((place, body[policy]))
-            for i, conn in enumerate(body.get("connections") or ()):
+            for i, conn in enumerate(_sequence(body.get("connections"))):
+                if not _has_id(conn):
+                    continue
                 path = [*base, "connections", i]
                 connections[(entity, conn["id"])].append(
                     (location(name, conn.start), path_text(path))
@@ -52,19 +65,36 @@ def check_rules(documents: Sequence[tuple[str, Any]]) -> list[Problem]:
     return problems
 
 
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _sequence(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _has_id(node: Any) -> bool:
+    """A connection or field the rules can check: a mapping with a string id."""
+    return isinstance(node, dict) and isinstance(node.get("id"), str)
+
+
 def _connection_rules(name: str, conn: Any, path: list[Any]) -> list[Problem]:
-    fields = conn.get("fields") or ()
+    fields = _sequence(conn.get("fields"))
     problems: list[Problem] = []
     # Places are built only for repeats: a spec has thousands of fields and groups.
     for j, field in enumerate(fields):
-        groups = field.get("groups") or ()
-        if len(set(groups)) != len(groups):
+        if not _has_id(field):
+            continue
+        groups = _sequence(field.get("groups"))
+        if all(isinstance(g, str) for g in groups) and len(set(groups)) != len(groups):
             problems.extend(_group_repeats(name, field, [*path, "fields", j]))
-    ids = [field["id"] for field in fields]
+    ids = [field["id"] for field in fields if _has_id(field)]
     if len(set(ids)) == len(ids):
         return problems
     places: dict[str, list[Place]] = defaultdict(list)
     for j, field in enumerate(fields):
+        if not _has_id(field):
+            continue
         field_path = path_text([*path, "fields", j])
         places[field["id"]].append((location(name, field.start), field_path))
     for field_id, found in places.items():

@@ -151,6 +151,47 @@ def test_duplicate_field_and_group(tmp_path: Path) -> None:
     assert f"group 'A' is listed more than once in field 'tier': {spec}:15:22, {spec}:15:28" in out
 
 
+def test_duplicates_are_reported_with_the_schema_errors_of_the_same_file(tmp_path: Path) -> None:
+    """A user fixing a file sees every problem at once: the duplicate ids of the parts that
+    are well-formed, next to the schema errors (also of another, valid file)."""
+    text = VALID + textwrap.indent(
+        "- {id: tier, source_name: s, type: string, groups: [A, A]}\n"
+        "- {id: broken, type: string}\n",  # no source_name: a schema error
+        " " * 10,
+    )
+    text += "      - {id: crm, type: ref_table, join: {attribute: a, type: email}, typo: 1}\n"
+    spec = write(tmp_path, "users.yaml", text)
+    other = write(tmp_path, "more/users.yaml", VALID)
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 3
+    assert f"{spec}:13:13: error: 'source_name' is a required property" in out
+    assert "unknown key 'typo'" in out
+    assert f"field id 'tier' is declared more than once in connection 'crm': {spec}:9:13" in out
+    assert "group 'A' is listed more than once in field 'tier'" in out
+    assert (
+        out.count(
+            "connection id 'crm' is declared more than once in entity 'users': "
+            f"{other}:5:9, {spec}:5:9, {spec}:14:9"
+        )
+        == 3
+    )
+
+
+def test_malformed_parts_are_left_to_the_schema_messages(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nentities:\n  users:\n    unmanaged_connections: fial\n    connections:\n"
+        "      - crm\n      - {id: 5, fields: oops}\n      - {id: a, fields: [x, {id: [1]}]}\n"
+        "      - {id: b, fields: [{id: f, groups: [[1], [1]]}]}\n"
+    )
+    spec = write(tmp_path, "users.yaml", text)
+    write(tmp_path, "b.yaml", "version: 1\nentities: {users: {unmanaged_connections: warn}}\n")
+    code, out, err = run("validate", str(tmp_path))
+    assert code == 3, err
+    assert "Traceback" not in out + err and "internal error" not in err
+    assert "more than once" not in out and "different values" not in out
+    assert f"{spec}:4:28: error:" in out  # the misspelt policy: a schema error only
+
+
 def test_conflicting_policies_across_files(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", "version: 1\nentities: {users: {unmanaged_connections: warn}}\n")
     write(tmp_path, "b.yaml", "version: 1\nentities: {users: {unmanaged_connections: fail}}\n")
