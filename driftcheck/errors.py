@@ -24,6 +24,25 @@ class UsageError(DriftcheckError):
     """The command line or environment is wrong (exit 1)."""
 
 
+class SpecPathMissing(UsageError):
+    """A spec path given on the command line does not exist (exit 1, like any input the
+    command line names wrongly): nothing was validated, so it is not an invalid spec (3)."""
+
+    def __init__(self, paths: tuple[str, ...], cwd: str) -> None:
+        import os
+
+        self.paths = paths
+        named = ", ".join(repr(p) for p in paths)
+        noun = "spec path" if len(paths) == 1 else "spec paths"
+        verb = "does" if len(paths) == 1 else "do"
+        where = "" if all(os.path.isabs(p) for p in paths) else f" (looked up from {cwd})"
+        super().__init__(
+            f"{noun} {named} {verb} not exist{where}: name existing spec "
+            "files or folders, e.g. 'datadog/'; 'driftcheck validate --find-specs' finds the "
+            "specs under the current folder"
+        )
+
+
 class SpecInvalid(DriftcheckError):
     """One or more spec files are invalid (exit 3); carries every problem found."""
 

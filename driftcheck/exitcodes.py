@@ -28,11 +28,12 @@ class ExitCode(IntEnum):
 EPILOG = """\
 exit codes:
   0    in sync (check) / valid (validate)
-  1    usage error or internal error (traceback only with --debug)
+  1    usage error (also a spec path that does not exist) or internal error
+       (traceback only with --debug)
   2    drift found / plan has operations (like terraform plan -detailed-exitcode);
        apply: verification found planned changes missing in Datadog, or failing
        drift that the plan does not cover remains (listed as "not planned")
-  3    spec invalid
+  3    spec invalid (files that were read and found wrong)
   4    live state could not be read completely (network, auth, API errors);
        apply: an operation failed (the report says what was applied)
   5    apply: the saved plan is stale (Datadog changed since the plan); nothing written

@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from driftcheck import keep_until_exit
-from driftcheck.errors import SpecInvalid
+from driftcheck.errors import SpecInvalid, SpecPathMissing
 from driftcheck.model import (
     ConnectionSpec,
     EntitySpec,
@@ -47,7 +48,11 @@ def load_specs(paths: Sequence[str], root: Path | None = None, *, by_content: bo
     """Find, load and validate the spec files; the Spec of all of them, or SpecInvalid.
     ``root``: the repository, which no path may leave through a symbolic link.
     ``by_content``: directories yield only the YAML files that look like specs (see
-    :func:`driftcheck.spec.files.looks_like_spec`)."""
+    :func:`driftcheck.spec.files.looks_like_spec`). A path that does not exist raises
+    :class:`~driftcheck.errors.SpecPathMissing` (a usage error) before anything is read."""
+    missing = tuple(p for p in paths if not os.path.lexists(p))
+    if missing:
+        raise SpecPathMissing(missing, os.getcwd())
     hidden: list[Path] = []
     files, problems = find_spec_files(paths, root, by_content=by_content, hidden=hidden)
     spec = spec_from_documents(((str(path), *read_document(path)) for path in files), problems)

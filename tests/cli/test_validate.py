@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import Result, run_cli
+from helpers import Result, run_cli, write_live_snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
@@ -246,12 +246,44 @@ def test_unsupported_version_hides_other_noise(tmp_path: Path) -> None:
     assert out.count("error:") == 1
 
 
-def test_missing_path_and_empty_directory(tmp_path: Path) -> None:
+def test_an_empty_directory_is_an_invalid_spec_set(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    code, out, _ = run("validate", str(tmp_path / "nope.yaml"), str(tmp_path / "empty"))
+    code, out, _ = run("validate", str(tmp_path / "empty"))
     assert code == 3
-    assert f"{tmp_path / 'nope.yaml'}: error: no such file or directory" in out
     assert f"{tmp_path / 'empty'}: error: directory holds no spec files" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["validate", "--format", "json"],
+        ["validate", "--find-specs"],
+        ["check", "--live-snapshot", "live.json"],
+        ["check", "--live-snapshot", "live.json", "--format", "json", "--report-json", "r.json"],
+        ["plan"],
+        ["apply"],
+        ["adopt", "--live-snapshot", "live.json"],
+        ["snapshot", "-o", "snap.json"],
+    ],
+    ids=" ".join,
+)
+def test_a_spec_path_that_does_not_exist_is_a_usage_error(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 1 as for any input the command line names wrongly (README, --help), before any
+    read or request; the message names every missing path, where it was looked up, the fix."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "specs/users.yaml", VALID)
+    write_live_snapshot(tmp_path / "live.json", {"users": []})
+    code, out, err = run(*command, "specs", "nope.yaml", "gone/")
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: spec paths 'nope.yaml', 'gone/' do not exist (looked up from "
+        f"{tmp_path}): name existing spec files or folders, e.g. 'datadog/'; 'driftcheck "
+        "validate --find-specs' finds the specs under the current folder\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["live.json", "specs"]  # nothing written
 
 
 def test_directories_are_searched_recursively_in_stable_order(tmp_path: Path) -> None:
