@@ -15,7 +15,7 @@ from driftcheck.github.comment import (
 from driftcheck.github.sticky import ClientSettings, post_sticky
 from driftcheck.plan.operation import Plan
 
-_CUT = "\n\n… (cut to GitHub's comment limit; the whole plan is in the job log)\n"
+_SLACK = 100  # for what GitHub may add (a line ending normalized, ...)
 
 
 def default_plan_key(env: Mapping[str, str], plan: Plan) -> str:
@@ -25,15 +25,22 @@ def default_plan_key(env: Mapping[str, str], plan: Plan) -> str:
     return f"{workflow}/{job} plan site={plan.site}"
 
 
+def utf16_length(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units, as GitHub's limit counts it (a
+    character outside the BMP, an emoji, counts twice)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def plan_comment_body(plan: Plan, marker: str) -> str:
-    """Marker, digest (of the rendering: a rerun with the same plan edits nothing), plan."""
+    """Marker, digest (of the rendering: a rerun with the same plan edits nothing), plan,
+    within GitHub's limit: whole lines only, and a line saying what was left out."""
     from driftcheck.plan.render import render_markdown
 
-    text = render_markdown(plan)
+    prefix = f"{marker}\n<!-- driftcheck:digest {'0' * 32} -->\n"
+    budget = MAX_BODY - utf16_length(prefix) - _SLACK
+    text = render_markdown(plan, budget, utf16_length)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    body = f"{marker}\n<!-- driftcheck:digest {digest} -->\n{text}"
-    limit = MAX_BODY // 2 - len(_CUT)  # UTF-16 units: every character may count twice
-    return body if len(body) <= limit else body[:limit] + _CUT
+    return f"{marker}\n<!-- driftcheck:digest {digest} -->\n{text}"
 
 
 def post_plan_comment(

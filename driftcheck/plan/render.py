@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from driftcheck.escape import md_code, md_text, terminal
+from driftcheck.escape import terminal
 from driftcheck.plan.operation import Change, Plan
 from driftcheck.plan.planfile import render_json
 from driftcheck.wording import plural
@@ -17,14 +17,15 @@ if TYPE_CHECKING:
     from driftcheck.reporters import RenderOptions
 
 MARKER = "<!-- driftcheck:plan -->"
-_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+Measure = Callable[[str], int]  # the length of a text, as the place it goes counts it
+SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 _VERB = {
     "create": "will be created",
     "update": "will be updated in place",
     "delete": "will be DELETED",
     "replace": "will be REPLACED (deleted, then created)",
 }
-_CHANGE = {
+CHANGE = {
     "create_connection": ("+", "create"),
     "delete_connection": ("-", "delete"),
     "replace_connection": ("-/+", "replace"),
@@ -36,7 +37,7 @@ _CHANGE = {
 }
 
 
-def _value(value: Any) -> str:
+def show_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -75,7 +76,7 @@ def remaining(plan: Plan) -> str:
 
 
 def _change_lines(change: Change, esc: Callable[[str], str]) -> list[str]:
-    symbol, words = _CHANGE[change.kind]
+    symbol, words = CHANGE[change.kind]
     head = f"{symbol} {words}"
     if change.field is not None:
         head += f" {esc(change.field)}"
@@ -83,7 +84,7 @@ def _change_lines(change: Change, esc: Callable[[str], str]) -> list[str]:
         head += f"  [destructive: needs {change.flag}]"
     lines = [head]
     lines += [
-        f"    {esc(name)}: {esc(_value(old))} -> {esc(_value(new))}"
+        f"    {esc(name)}: {esc(show_value(old))} -> {esc(show_value(new))}"
         for name, old, new in change.attributes
     ]
     if change.reason:
@@ -96,7 +97,7 @@ def render_text(plan: Plan) -> str:
     lines = [f"driftcheck plan for {terminal(plan.site)} ({terminal(plan.api_url)})", ""]
     for op in plan.operations:
         lines.append(f"  # {terminal(op.key)} {_VERB[op.action]}")
-        lines.append(f"  {_SYMBOL[op.action]} connection {terminal(op.connection)}")
+        lines.append(f"  {SYMBOL[op.action]} connection {terminal(op.connection)}")
         for change in op.changes:
             lines += [f"      {line}" for line in _change_lines(change, terminal)]
         lines.append("")
@@ -108,50 +109,11 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(plan: Plan) -> str:
-    """The plan for a pull-request comment: marker, headline, a warning for destructive
-    changes, then a code-free list per connection (values in code spans)."""
-    head = "✅ driftcheck plan: no changes" if not plan.operations else "📝 driftcheck plan"
-    lines = [MARKER, f"### {head}", "", md_text(summary_line(plan)), ""]
-    lines.append(f"Site: {md_code(plan.site, in_table=False)}")
-    if plan.base:
-        lines.append(
-            f"Limited to what the change introduced since {md_code(plan.base, in_table=False)}."
-        )
-    lines.append("")
-    if plan.flags:
-        lines += [
-            "> [!CAUTION]",
-            f"> This plan deletes or replaces data in Datadog: apply refuses it without "
-            f"{md_text(' and '.join(plan.flags))}.",
-            "",
-        ]
-    for op in plan.operations:
-        lines.append(
-            f"- **{md_text(_SYMBOL[op.action])} {md_text(op.action)}** "
-            f"{md_code(op.key, in_table=False)}"
-        )
-        lines += [f"  - {_md_change(c)}" for c in op.changes]
-    for note in plan.unplanned:
-        lines.append(f"- not planned: {md_text(note)}")
-    return "\n".join(lines) + "\n"
+def render_markdown(plan: Plan, budget: int | None = None, measure: Measure = len) -> str:
+    """The plan for a pull-request comment or the job summary (:mod:`plan.markdown`)."""
+    from driftcheck.plan.markdown import render
 
-
-def _md_change(change: Change) -> str:
-    symbol, words = _CHANGE[change.kind]
-    text = md_text(f"{symbol} {words}")
-    if change.field is not None:
-        text += f" {md_code(change.field, in_table=False)}"
-    if change.flag:
-        text += f" ⚠️ destructive, needs {md_text(change.flag)}"
-    for name, old, new in change.attributes:
-        text += (
-            f"; {md_code(name, in_table=False)}: {md_code(_value(old), in_table=False)} → "
-            f"{md_code(_value(new), in_table=False)}"
-        )
-    if change.reason:
-        text += f" ({md_text(change.reason)})"
-    return text
+    return render(plan, budget, measure)
 
 
 def render_github(plan: Plan, options: RenderOptions | None = None) -> str:
@@ -171,7 +133,7 @@ def render_github(plan: Plan, options: RenderOptions | None = None) -> str:
             if len(shown[level]) >= room[level]:
                 more += 1
                 continue
-            symbol, words = _CHANGE[change.kind]
+            symbol, words = CHANGE[change.kind]
             title = f"driftcheck plan: {terminal(op.key)} {symbol} {words}"
             title += f" {terminal(change.field)}" if change.field is not None else ""
             title += f" (needs {change.flag})" if change.flag else ""

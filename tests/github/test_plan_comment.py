@@ -3,11 +3,18 @@ check's comment, updated in place, values escaped."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from fakes.datadog_api import FakeDatadog, sample_connection
 from fakes.github_api import FakeGitHub
 from helpers import pull_request_env, run_cli
+
+from driftcheck.github.comment import MAX_BODY
+from driftcheck.github.plan_comment import plan_comment_body
+from driftcheck.plan.planfile import read_plan
+from driftcheck.plan.render import render_markdown
 
 
 def test_the_plan_gets_a_sticky_comment_of_its_own(
@@ -39,3 +46,64 @@ def test_the_plan_gets_a_sticky_comment_of_its_own(
     assert len(github.bodies(12)) == 2  # the check's comment is left alone
     again = run_cli("comment", str(plan), env=env)
     assert "up to date" in again.out and len(github.bodies(12)) == 2
+
+
+def _big_plan(fake_datadog: FakeDatadog, tmp_path: Path, connections: int) -> Path:
+    """A saved plan creating ``connections`` connections of 6 fields (astral characters in
+    the values: each counts twice toward GitHub's limit, in UTF-16 units)."""
+    fake_datadog.set_connections("users", [])
+    conns = [
+        {
+            "id": f"conn-{n:04}-🚀🛰️",
+            "type": "ref_table",
+            "join": {"attribute": "user_email", "type": "email"},
+            "fields": [
+                {"id": f"field_{k}", "source_name": f"🌍src_{k}", "type": "string"}
+                for k in range(6)
+            ],
+        }
+        for n in range(connections)
+    ]
+    spec = tmp_path / "users.yaml"
+    spec.write_text(
+        json.dumps(
+            {"version": 1, "entities": {"users": {"connections": conns}}}, ensure_ascii=False
+        ),
+        "utf-8",
+    )
+    plan = tmp_path / "plan.json"
+    assert run_cli("plan", str(spec), "-o", str(plan), env=fake_datadog.env()).code == 2
+    return plan
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_a_big_plan_comment_keeps_whole_lines_and_says_what_was_left_out(
+    fake_datadog: FakeDatadog, tmp_path: Path
+) -> None:
+    saved = _big_plan(fake_datadog, tmp_path, 400)
+    plan = read_plan(str(saved))
+    full = render_markdown(plan)
+    assert _utf16(full) > MAX_BODY  # too big for one comment
+    body = plan_comment_body(plan, "<!-- driftcheck:comment key=k -->")
+    assert _utf16(body) <= MAX_BODY
+    whole = set(full.splitlines())
+    lines = body.splitlines()
+    note = lines[-1]
+    assert note.startswith("✂️ **") and "left out** to keep this comment under" in note
+    assert "driftcheck plan --format text" in note  # where the whole plan is
+    shown = [line for line in lines[2:-1] if line]
+    assert all(line in whole for line in shown)  # no line cut: each one as the plan has it
+    changes = sum(len(op.changes) for op in plan.operations)
+    listed = sum(1 for line in shown if line.startswith("  - "))
+    left = int(re.search(r"\*\*([\d,]+) changes", note).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert listed + left == changes and listed > 0
+    assert "[!CAUTION]" not in body or body.index("[!CAUTION]") < body.index("- **")
+
+
+def test_a_plan_that_fits_is_whole(fake_datadog: FakeDatadog, tmp_path: Path) -> None:
+    plan = read_plan(str(_big_plan(fake_datadog, tmp_path, 3)))
+    body = plan_comment_body(plan, "<!-- m -->")
+    assert body.endswith(render_markdown(plan)) and "left out" not in body
