@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from samples import EVIL, hostile, item, report, representative
+from samples import EVIL, hostile, item, report, representative, three_way
 
 from driftcheck.errors import UsageError
 from driftcheck.reporters import RenderOptions, render
@@ -164,7 +164,9 @@ def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-DOCUMENTS = [json.loads(as_json(rep)) for rep in (representative(), hostile(), report())]
+DOCUMENTS = [
+    json.loads(as_json(rep)) for rep in (representative(), hostile(), report(), three_way())
+]
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
@@ -199,5 +201,32 @@ def test_the_fast_check_accepts_a_changed_report_only_if_jsonschema_does(
         target[data.draw(st.integers(0, len(target) - 1))] = value
     else:
         target.append(value)
+    if _certainly_valid()(document):
+        assert not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data(), st.sampled_from(range(len(DOCUMENTS))), JSON_VALUES)
+def test_the_fast_check_accepts_a_report_with_a_member_removed_or_added_only_if_jsonschema_does(
+    data: st.DataObject, which: int, value: Any
+) -> None:
+    """Deleting a key or an item, or adding an item to a list (of any JSON value, or a copy
+    of a sibling with one change), at any place of a real report."""
+    document = copy.deepcopy(DOCUMENTS[which])
+    path = data.draw(st.sampled_from(_places(document)))
+    target = document
+    for part in path:
+        target = target[part]
+    if isinstance(target, dict):
+        if not target:
+            return
+        del target[data.draw(st.sampled_from(sorted(target)))]
+    elif target and data.draw(st.booleans()):
+        del target[data.draw(st.integers(0, len(target) - 1))]
+    else:
+        sibling = copy.deepcopy(target[0]) if target else value
+        if isinstance(sibling, dict) and sibling:
+            sibling[data.draw(st.sampled_from(sorted(sibling)))] = value
+        target.append(data.draw(st.sampled_from([value, sibling])))
     if _certainly_valid()(document):
         assert not list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
