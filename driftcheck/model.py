@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -270,9 +271,10 @@ class Report:
     base: BaseInfo | None = None
     fail_on: FailOn = "all"
 
-    @property
+    @functools.cached_property
     def failing(self) -> tuple[DriftItem, ...]:
-        """The items that fail the check (see :meth:`DriftItem.fails`)."""
+        """The items that fail the check (see :meth:`DriftItem.fails`). Worked out once: a
+        report never changes (every renderer asks, some many times, on thousands of items)."""
         return tuple(item for item in self.items if item.fails(self.fail_on))
 
     #: the spec files' problems when they are invalid (status ``invalid``; nothing was read)
@@ -280,7 +282,7 @@ class Report:
     #: where the live state came from; None when nothing was read
     live: LiveSource | None = None
 
-    @property
+    @functools.cached_property
     def status(self) -> ReportStatus:
         if self.problems:
             return "invalid"

@@ -9,7 +9,6 @@ exception: the comment must not change the verdict of the check.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import re
@@ -190,14 +189,18 @@ def comment_body(report: Report, marker: str, link_base: str | None) -> str:
     smaller budget when its characters are wider than the renderer assumed.
     """
     from driftcheck.reporters import MARKDOWN_BUDGET, RenderOptions, render
+    from driftcheck.reporters.markdown_head import without_time
 
     budget = min(MARKDOWN_BUDGET, MAX_BODY - len(marker) - 100)
+    timeless_report = without_time(report)
     for _ in range(3):
         options = RenderOptions(link_base=link_base, markdown_budget=budget)
-        timeless = render(dataclasses.replace(report, generated_at=""), "markdown", options)
+        shown = render(report, "markdown", options)
+        timeless = shown  # rendered twice only when the report shows the time of the check
+        if timeless_report is not report:
+            timeless = render(timeless_report, "markdown", options)
         digest = hashlib.sha256(timeless.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        body = f"{marker}\n<!-- driftcheck:digest {digest} -->\n"
-        body += render(report, "markdown", options)
+        body = f"{marker}\n<!-- driftcheck:digest {digest} -->\n{shown}"
         excess = _width(body) - MAX_BODY
         if excess <= 0:
             return body

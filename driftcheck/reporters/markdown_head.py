@@ -4,6 +4,8 @@ and the version, the incomplete-check caution, and a summary table of 5 columns.
 
 from __future__ import annotations
 
+import dataclasses
+
 from driftcheck.escape import md_code, md_text
 from driftcheck.model import DriftItem, EntityStatus, Report
 from driftcheck.reporters import summary as s
@@ -65,7 +67,7 @@ def head(report: Report, counts: s.Counts) -> str:
             f"Live state from the snapshot {md_code(live.snapshot, in_table=False)} "
             f"(site {md_code(report.site, in_table=False)})"
         ]
-    read_at = live.read_at if live is not None else report.generated_at
+    read_at = live.read_at if live is not None else report.generated_at  # see without_time
     meta.append(f"read at {md_code(read_at, in_table=False)}")
     if report.base is not None:
         meta.append(
@@ -77,6 +79,13 @@ def head(report: Report, counts: s.Counts) -> str:
     verdict = f"{s.sentence(report, counts)}\n\n{' · '.join(meta)}\n\n"
     table = "" if report.problems else _summary_table(report)  # nothing was compared
     return headline(report, counts) + verdict + _errors(report) + table
+
+
+def without_time(report: Report) -> Report:
+    """``report`` without the time of the check (``generated_at``), for a digest of what the
+    Markdown report says: the report itself when the Markdown does not show that time (it
+    does only as the time of the read when no live state was read, in :func:`head`)."""
+    return report if report.live is not None else dataclasses.replace(report, generated_at="")
 
 
 def _errors(report: Report) -> str:

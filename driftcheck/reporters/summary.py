@@ -274,18 +274,18 @@ def _alike_key(text: str) -> str:
 
 class Hints:
     """One-line hints for the items of a report whose sides look alike: a changed value, or
-    a missing and an unexpected item at the same place whose ids look alike."""
+    a missing and an unexpected item at the same place whose ids look alike.
+
+    The hint of a changed value is worked out when its item is shown (a report shows a few
+    hundred of its items at most); the pairs are found across the whole report up front."""
 
     def __init__(self, report: Report) -> None:
         self._hints: dict[int, str] = {}  # by id() of the report's own item objects
+        self._values: set[int] = set()  # the changed items among them whose values have hints
         places: dict[tuple[str, str | None, str], list[DriftItem]] = {}
         for item in report.items:
             if item.kind == "changed" and isinstance(item.expected, str):
-                why = (
-                    look_alike(item.expected, item.actual) if isinstance(item.actual, str) else None
-                )
-                if why:
-                    self._hints[id(item)] = f"the spec and Datadog values {why}"
+                self._values.add(id(item))
             elif item.attribute is None:
                 ident = item.field if item.field is not None else item.connection
                 level = item.connection if item.field is not None else None
@@ -307,7 +307,10 @@ class Hints:
                     self._hints.setdefault(id(live_item), text)
 
     def get(self, item: DriftItem) -> str | None:
-        return self._hints.get(id(item))
+        if id(item) not in self._values:
+            return self._hints.get(id(item))
+        why = look_alike(item.expected, item.actual) if isinstance(item.actual, str) else None
+        return f"the spec and Datadog values {why}" if why else None
 
 
 def _ident(item: DriftItem) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -23,7 +24,7 @@ from driftcheck.github.comment import (
     post_comment,
 )
 from driftcheck.github.sticky import ClientSettings
-from driftcheck.model import DriftItem, EntityError, EntityStatus, Location, Report
+from driftcheck.model import DriftItem, EntityError, EntityStatus, LiveSource, Location, Report
 from driftcheck.reporters import render
 
 PR = 7
@@ -159,6 +160,22 @@ def test_unchanged_report_writes_nothing(post: Runner, github: FakeGitHub) -> No
     assert outcome.message.startswith(f"the comment on pull request #{PR} is up to date")
     assert len(github.writes()) == 1
     assert "2026-11-20T10:02:11Z" in ours(github)[0]
+
+
+def test_a_rerun_on_the_same_live_state_keeps_the_comment_and_new_drift_updates_it(
+    post: Runner, github: FakeGitHub
+) -> None:
+    """With a live state (here a snapshot) the body is rendered once and is what the
+    digest covers: the time of the check is not in it, a changed item is."""
+    snapshot = LiveSource(read_at="2026-11-20T09:00:00Z", snapshot="live.json")
+    first = dataclasses.replace(make_report(read_at="2026-11-20T10:02:11Z"), live=snapshot)
+    rerun = dataclasses.replace(first, generated_at="2026-11-21T04:17:00Z")
+    post(first)
+    assert post(rerun).message.startswith(f"the comment on pull request #{PR} is up to date")
+    changed = dataclasses.replace(make_report(value="lookup_table"), live=snapshot)
+    assert post(changed).message.startswith("updated the comment")
+    assert [seen.method for seen in github.writes()] == ["POST", "PATCH"]
+    assert "lookup_table" in ours(github)[0]
 
 
 def test_a_new_head_commit_updates_the_links(post: Runner, github: FakeGitHub) -> None:

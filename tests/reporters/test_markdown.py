@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -19,8 +20,9 @@ from samples import (
 )
 
 from driftcheck.escape import terminal
-from driftcheck.model import EntityStatus
+from driftcheck.model import EntityStatus, LiveSource
 from driftcheck.reporters import RenderOptions, render
+from driftcheck.reporters.markdown_head import without_time
 from driftcheck.reporters.summary import show_value
 
 OUR_HTML = re.compile(
@@ -243,3 +245,33 @@ def test_a_resolved_item_links_to_its_line_in_the_base_commit() -> None:
     )
     introduced = text.split("Introduced by this change")[1].split("\n### ")[0]
     assert "https://github.com/o/r/blob/head123/examples/specs/users.yaml#L27" in introduced
+
+
+# ---------------------------------------------------------------- the time of the check
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    make=st.sampled_from([representative, hostile, three_way]),
+    first=st.text(max_size=25),
+    second=st.text(max_size=25),
+)
+def test_the_time_of_the_check_shows_only_when_no_live_state_was_read(
+    make: Any, first: str, second: str
+) -> None:
+    """What the comment's digest relies on (``markdown_head.without_time``): with a live
+    state the Markdown is the same whatever ``generated_at`` holds, so one render is both
+    the body and what its digest covers; without one, only the report without the time
+    renders the same for two times."""
+    read = dataclasses.replace(make(), live=LiveSource(read_at="2026-11-21T07:59:00Z"))
+    at_first = dataclasses.replace(read, generated_at=first)
+    assert render(at_first, "markdown") == render(
+        dataclasses.replace(read, generated_at=second), "markdown"
+    )
+    assert without_time(at_first) is at_first
+    times = ("2026-11-21T08:00:00Z", "2026-11-22T09:30:00Z")
+    unread = [dataclasses.replace(make(), generated_at=when) for when in times]
+    assert render(unread[0], "markdown") != render(unread[1], "markdown")
+    timeless = [without_time(rep) for rep in unread]
+    assert [rep.generated_at for rep in timeless] == ["", ""]
+    assert render(timeless[0], "markdown") == render(timeless[1], "markdown")
