@@ -21,7 +21,8 @@ CONNECTION = ""  # the key of the connection's own attributes ("type", "join.typ
 class Keeps:
     """What a recreate of one connection keeps as Datadog has it: ``ignored`` drift,
     ``existing`` drift (``--base``: not the change's doing), and the declared fields that
-    Datadog lacked before the change (``absent``: a recreate leaves them out)."""
+    Datadog lacks whose absence is ignored or existed before the change (``absent``: a
+    recreate leaves them out)."""
 
     ignored: Kept = field(default_factory=dict)
     existing: Kept = field(default_factory=dict)
@@ -48,8 +49,8 @@ class Keeps:
         absent = sorted(f for f in self.absent if wanted is None or f in wanted)
         if absent:
             parts.append(
-                "existing drift stays as Datadog has it: not recreated (absent before "
-                f"the change): {', '.join(absent)}"
+                "declared fields Datadog lacks stay absent (ignored, or absent before the "
+                f"change): {', '.join(absent)}"
             )
         return "; ".join(parts)
 
@@ -72,11 +73,13 @@ def kept_values(items: Iterable[DriftItem], severity: str = "ignored") -> Kept:
 def keeps(accepted: Iterable[DriftItem], left: Iterable[DriftItem]) -> Keeps:
     """The :class:`Keeps` of one connection from its ignored items and the existing drift
     that ``--base`` leaves alone."""
-    left = list(left)
+    accepted, left = list(accepted), list(left)
     return Keeps(
         ignored=kept_values(accepted),
         existing=kept_values(left, "error"),
-        absent=frozenset(i.field for i in left if i.kind == "missing" and i.field is not None),
+        absent=frozenset(
+            i.field for i in (*accepted, *left) if i.kind == "missing" and i.field is not None
+        ),
     )
 
 

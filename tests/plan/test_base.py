@@ -146,7 +146,7 @@ def test_a_replacement_does_not_add_a_field_that_was_missing_before_the_change(
     change(repo, JOIN_CHANGE)
     [op] = plan_json(fake_datadog)["operations"]
     assert "seats" not in _created_fields(op)
-    assert "not recreated (absent before the change): seats" in op["changes"][0]["reason"]
+    assert "stay absent (ignored, or absent before the change): seats" in op["changes"][0]["reason"]
     [reverted] = plan_json(fake_datadog, "--revert-drift")["operations"]
     assert "seats" in _created_fields(reverted)
 

@@ -112,3 +112,19 @@ def test_a_live_field_that_cannot_be_recreated_is_a_delete_needing_its_flag(
     assert "the recreate cannot carry it: Datadog gave no source_name" in plan.out
     refused = run_cli("apply", str(folder), "--allow-replace", env=fake.env())
     assert refused.code == 1 and fake.writes == []
+
+
+def test_an_ignored_missing_field_is_not_created_by_a_replacement(
+    fake: FakeDatadog, write_spec: SpecWriter
+) -> None:
+    spec = _replaced()
+    spec["fields"] = [*spec["fields"], {"id": "ltv", "source_name": "ltv", "type": "number"}]
+    folder = _ignore_field(write_spec([spec]), "ltv")  # "Datadog lacks it: leave it so"
+    out = plan_apply_check(folder, fake, "--allow-replace")
+    assert (
+        "declared fields Datadog lacks stay absent (ignored, or absent before the change): ltv"
+        in out
+    )
+    (_, _, _), (_, _, body) = bodies(fake)
+    assert "ltv" not in {f["id"] for f in body["data"]["attributes"]["fields"]}
+    assert _live_field(fake, "ltv") is None
