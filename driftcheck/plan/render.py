@@ -68,9 +68,15 @@ def remaining(plan: Plan) -> str:
         )
     if noted:
         verb = "is" if noted == 1 else "are"
+        if plan.base:
+            return (
+                f"{plural(noted, 'item')} {verb} not planned (drift from before the change, or "
+                "warnings): Datadog still differs there, but 'driftcheck check' with the "
+                "same --base does not fail on it."
+            )
         return (
-            f"{plural(noted, 'item')} {verb} not planned (warnings or drift left alone, "
-            "which do not fail 'driftcheck check')."
+            f"{plural(noted, 'item')} {verb} not planned (warnings): 'driftcheck check' "
+            "reports them but does not fail."
         )
     return ""
 

@@ -166,3 +166,13 @@ def test_a_replaced_field_keeps_existing_drift_as_datadog_has_it(
     assert added["type"] == "number" and added["display_name"] == "Tariff"
     [replaced] = [c for c in op["changes"] if c["kind"] == "replace_field"]
     assert "existing drift keeps Datadog's value: plan.display_name" in replaced["reason"]
+
+
+def test_existing_drift_left_alone_is_named_in_the_last_line(
+    repo: Path, fake_datadog: FakeDatadog
+) -> None:
+    change(repo, BASE.replace("          - {id: seats", REGION + "          - {id: seats"))
+    result = run_cli("plan", "specs", "--base", "HEAD", env=fake_datadog.env())
+    last = result.out.strip().splitlines()[-1]
+    assert "1 item is not planned (drift from before the change, or warnings)" in last
+    assert "Datadog still differs there" in last and "matches" not in last

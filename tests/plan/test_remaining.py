@@ -63,5 +63,5 @@ def test_warnings_left_alone_are_named_but_do_not_fail_the_apply(
     result = run_cli("apply", str(folder), env=fake.env())
     assert result.code == 0, result
     assert "matches the spec" not in result.out
-    assert "1 item is not planned (warnings or drift left alone" in result.out
+    assert "1 item is not planned (warnings): 'driftcheck check' reports them" in result.out
     assert run_cli("check", str(folder), env=fake.env()).code == 0
