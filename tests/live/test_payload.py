@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -89,3 +90,24 @@ def test_parse_json_names_what_was_parsed(data: bytes, problem: str) -> None:
 )
 def test_describe_error_body(body: bytes, content_type: str, shown: str) -> None:
     assert describe_error_body(body, content_type) == shown
+
+
+def _nest(levels: int) -> Any:
+    """``levels`` lists and objects inside each other, alternating, among scalars."""
+    value: Any = "leaf"
+    for level in range(levels):
+        value = {"k": value, "s": "x"} if level % 2 else [1, value, None]
+    return value
+
+
+@pytest.mark.parametrize("levels", [1, 2, 63, 64])
+def test_json_nested_up_to_the_limit_is_read(levels: int) -> None:
+    assert parse_json(json.dumps(_nest(levels)).encode(), "the body") == _nest(levels)
+
+
+@pytest.mark.parametrize("levels", [65, 66, 200])
+def test_json_nested_past_the_limit_is_refused_whatever_its_shape(levels: int) -> None:
+    wide = [_nest(3), {"a": [_nest(levels - 1)]}, "z"]  # the deep branch beside shallow ones
+    for value in (_nest(levels), wide):
+        with pytest.raises(PayloadError, match="nested deeper than 64 levels"):
+            parse_json(json.dumps(value).encode(), "the body")
