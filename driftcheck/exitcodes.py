@@ -27,7 +27,8 @@ class ExitCode(IntEnum):
 
 EPILOG = """\
 exit codes:
-  0    in sync (check) / valid (validate)
+  0    in sync (check) / valid (validate); apply: applied and verified, nothing
+       that check fails on remains
   1    usage error (also a spec path that does not exist) or internal error
        (traceback only with --debug)
   2    drift found / plan has operations (like terraform plan -detailed-exitcode);

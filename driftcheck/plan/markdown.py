@@ -100,5 +100,5 @@ def _left_out(left: dict[str, int], budget: int) -> str:
         "The whole plan: `driftcheck plan --format text` prints it (in the workflow run's "
         "log), `driftcheck plan -o PLAN.json` saves it."
     )
-    size = f"to keep this comment under {budget:,} characters"
+    size = f"to keep it under {budget:,} characters"
     return f"\n✂️ **{' and '.join(counts)} left out** {size}. {where}\n" if counts else ""

@@ -162,7 +162,7 @@ Renderer = Callable[[Plan, "RenderOptions"], str]
 RENDERERS: dict[str, Renderer] = {
     "text": lambda plan, _: render_text(plan),
     "json": lambda plan, _: render_json(plan),
-    "markdown": lambda plan, _: render_markdown(plan),
+    "markdown": lambda plan, options: render_markdown(plan, options.markdown_budget),
     "github": render_github,
 }
 

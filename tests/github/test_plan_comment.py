@@ -15,6 +15,7 @@ from driftcheck.github.comment import MAX_BODY
 from driftcheck.github.plan_comment import plan_comment_body
 from driftcheck.plan.planfile import read_plan
 from driftcheck.plan.render import render_markdown
+from driftcheck.reporters import MARKDOWN_BUDGET
 
 
 def test_the_plan_gets_a_sticky_comment_of_its_own(
@@ -92,7 +93,7 @@ def test_a_big_plan_comment_keeps_whole_lines_and_says_what_was_left_out(
     whole = set(full.splitlines())
     lines = body.splitlines()
     note = lines[-1]
-    assert note.startswith("✂️ **") and "left out** to keep this comment under" in note
+    assert note.startswith("✂️ **") and "left out** to keep it under" in note
     assert "driftcheck plan --format text" in note  # where the whole plan is
     shown = [line for line in lines[2:-1] if line]
     assert all(line in whole for line in shown)  # no line cut: each one as the plan has it
@@ -107,3 +108,15 @@ def test_a_plan_that_fits_is_whole(fake_datadog: FakeDatadog, tmp_path: Path) ->
     plan = read_plan(str(_big_plan(fake_datadog, tmp_path, 3)))
     body = plan_comment_body(plan, "<!-- m -->")
     assert body.endswith(render_markdown(plan)) and "left out" not in body
+
+
+def test_the_plan_in_the_job_summary_keeps_the_checks_budget(
+    fake_datadog: FakeDatadog, tmp_path: Path
+) -> None:
+    saved = _big_plan(fake_datadog, tmp_path, 400)
+    spec = str(tmp_path / "users.yaml")
+    result = run_cli("plan", spec, "--format", "markdown", env=fake_datadog.env())
+    assert result.code == 2 and len(result.out) <= MARKDOWN_BUDGET
+    assert result.out.rstrip().splitlines()[-1].startswith("✂️ **")
+    whole = set(render_markdown(read_plan(str(saved))).splitlines())
+    assert all(line in whole for line in result.out.splitlines()[:-1])

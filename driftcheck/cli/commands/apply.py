@@ -45,7 +45,12 @@ def cmd_apply(options: ApplyOptions, ctx: Context) -> ExitCode:
         if made is None:
             return ExitCode.LIVE_UNREADABLE
         plan = made
-        shown = render_markdown_plan(plan) if options.format == "markdown" else render_text(plan)
+        if options.format == "markdown":  # the job summary: within the check's budget too
+            from driftcheck.reporters import MARKDOWN_BUDGET
+
+            shown = render_markdown_plan(plan, MARKDOWN_BUDGET)
+        else:
+            shown = render_text(plan)
         ctx.stdout.write(shown + "\n")
     report = _run(options, ctx, plan, target, pinned=saved, read=read, deadline=deadline)
     for message in report.unreadable:
