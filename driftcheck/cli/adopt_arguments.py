@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from driftcheck.cli.arguments import add_live_options, live_options
-from driftcheck.cli.commands.adopt import cmd_adopt
 from driftcheck.cli.options import AdoptOptions
 
 ADOPT = "accept the live state into the spec files (minimal edits)"
@@ -36,7 +35,7 @@ def add_adopt(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--report-markdown", metavar="FILE", help="also write the changes as Markdown (a PR body)"
     )
-    p.set_defaults(run=cmd_adopt, build=_adopt)
+    p.set_defaults(run="adopt", build=_adopt)
 
 
 def _adopt(args: argparse.Namespace) -> AdoptOptions:

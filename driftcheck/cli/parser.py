@@ -9,16 +9,7 @@ from typing import Any
 from driftcheck.cli.adopt_arguments import ADOPT, add_adopt
 from driftcheck.cli.arguments import add_global_options, add_live_options, live_options
 from driftcheck.cli.base_parser import Parser, add_commands
-from driftcheck.cli.commands import (
-    cmd_apply,
-    cmd_check,
-    cmd_comment,
-    cmd_export,
-    cmd_plan,
-    cmd_schema,
-    cmd_snapshot,
-    cmd_validate,
-)
+from driftcheck.cli.commands import command
 from driftcheck.cli.context import Invocation
 from driftcheck.cli.options import (
     ApplyOptions,
@@ -43,7 +34,8 @@ def parse(argv: Sequence[str], stream: TextSink) -> Invocation:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # worded by the command's own parser: its options, its --help
         command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
-    return Invocation(run=args.run, options=args.build(args), debug=args.debug)
+    options = args.build(args)
+    return Invocation(run=command(args.run), options=options, debug=args.debug)
 
 
 def _validate(args: argparse.Namespace) -> ValidateOptions:
@@ -138,7 +130,8 @@ def _command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
 
 
 def build_parser(stream: TextSink) -> argparse.ArgumentParser:
-    """The whole command line; every subcommand sets ``run`` and ``build`` (its options)."""
+    """The whole command line; every subcommand sets ``run`` (the name of its module in
+    ``cli/commands``, imported only when it runs) and ``build`` (its options)."""
     parser = Parser(
         prog="driftcheck",
         description="Datadog Product Analytics data connections "
@@ -180,7 +173,7 @@ def _add_validate(sub: Any) -> None:
         help="text: one line per problem, then a count (default); json: a document for tools; "
         "github: an annotation per problem, and the problems in the job summary",
     )
-    p.set_defaults(run=cmd_validate, build=_validate)
+    p.set_defaults(run="validate", build=_validate)
 
 
 def _add_check(sub: Any) -> None:
@@ -222,7 +215,7 @@ def _add_check(sub: Any) -> None:
         help="which drift fails the check (exit 2): introduced (and conflicts; the default "
         "with --base) or all (the default without --base)",
     )
-    p.set_defaults(run=cmd_check, build=_check)
+    p.set_defaults(run="check", build=_check)
 
 
 def _paths(p: argparse.ArgumentParser, nargs: str, metavar: str, what: str) -> None:
@@ -238,7 +231,7 @@ def _add_snapshot(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the snapshot file to write"
     )
-    p.set_defaults(run=cmd_snapshot, build=_snapshot)
+    p.set_defaults(run="snapshot", build=_snapshot)
 
 
 def _add_export(sub: Any) -> None:
@@ -252,7 +245,7 @@ def _add_export(sub: Any) -> None:
         help="folder to write ENTITY.yaml into, one file per entity (created if missing)",
     )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
-    p.set_defaults(run=cmd_export, build=_export)
+    p.set_defaults(run="export", build=_export)
 
 
 def _add_plan(sub: Any) -> None:
@@ -267,7 +260,7 @@ def _add_plan(sub: Any) -> None:
         default=None,
         help="stdout format (default: text; github when GITHUB_ACTIONS=true)",
     )
-    p.set_defaults(run=cmd_plan, build=_plan)
+    p.set_defaults(run="plan", build=_plan)
 
 
 def _add_apply(sub: Any) -> None:
@@ -286,7 +279,7 @@ def _add_apply(sub: Any) -> None:
         "--dry-run", action="store_true", help="print the requests it would send; send none"
     )
     p.add_argument("--format", dest="apply_format", choices=("text", "markdown"), default="text")
-    p.set_defaults(run=cmd_apply, build=_apply, timeout=300.0)
+    p.set_defaults(run="apply", build=_apply, timeout=300.0)
 
 
 def _add_comment(sub: Any) -> None:
@@ -311,10 +304,10 @@ def _add_comment(sub: Any) -> None:
         metavar="SECONDS",
         help="total deadline for talking to GitHub, retries included (default: 120)",
     )
-    p.set_defaults(run=cmd_comment, build=_comment)
+    p.set_defaults(run="comment", build=_comment)
 
 
 def _add_schema(sub: Any) -> None:
     p = _command(sub, "schema", "print the spec JSON Schema (for editors: see README)")
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of stdout")
-    p.set_defaults(run=cmd_schema, build=lambda a: SchemaOptions(output=a.output))
+    p.set_defaults(run="schema", build=lambda a: SchemaOptions(output=a.output))

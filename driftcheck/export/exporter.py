@@ -27,7 +27,7 @@ from driftcheck.model import SERVER_MANAGED, LiveState
 from driftcheck.spec import marked_yaml
 from driftcheck.spec.load import schema_problems
 from driftcheck.spec.rules import check_rules
-from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
+from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
 from driftcheck.wording import clip
 
 REQUIRED_FIELD = ("id", "source_name", "type")

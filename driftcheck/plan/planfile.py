@@ -134,7 +134,7 @@ def read_plan(path: str) -> Plan:
 def _validate(path: str, document: Any) -> None:
     import jsonschema
 
-    from driftcheck.spec.schema import schema_text
+    from driftcheck.spec.shipped import schema_text
 
     schema = json.loads(schema_text(PLAN_SCHEMA))
     errors = sorted(

@@ -177,7 +177,7 @@ def load_report(text: str) -> Report:
 def _validator() -> Any:
     import jsonschema
 
-    from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
+    from driftcheck.spec.shipped import REPORT_SCHEMA, schema_text
 
     schema = json.loads(schema_text(REPORT_SCHEMA))
     return jsonschema.validators.validator_for(schema)(schema)
@@ -185,8 +185,8 @@ def _validator() -> Any:
 
 @functools.cache
 def _certainly_valid() -> Callable[[Any], bool]:
-    from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
     from driftcheck.spec.schema_fastpath import compile_schema
+    from driftcheck.spec.shipped import REPORT_SCHEMA, schema_text
 
     return compile_schema(json.loads(schema_text(REPORT_SCHEMA)))
 

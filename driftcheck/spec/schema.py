@@ -1,5 +1,5 @@
-"""The spec JSON Schema: loading it from the package, and turning its errors into problems
-that say what is wrong, where, and how to fix it."""
+"""The spec JSON Schema (read by ``shipped.py``): its check, and its errors turned into
+problems that say what is wrong, where, and how to fix it."""
 
 from __future__ import annotations
 
@@ -7,24 +7,11 @@ import difflib
 import functools
 import json
 from collections.abc import Callable, Iterator
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from driftcheck.model import SERVER_MANAGED
 from driftcheck.spec.marked_yaml import Mark, MarkedDict, MarkedList
-
-SPEC_SCHEMA = "driftcheck-spec.schema.json"
-REPORT_SCHEMA = "driftcheck-report.schema.json"
-
-
-def schema_text(name: str) -> str:
-    """The text of a shipped schema (from the wheel, or from ``schemas/`` in a checkout)."""
-    try:
-        return resources.files("driftcheck.schemas").joinpath(name).read_text(encoding="utf-8")
-    except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parents[2] / "schemas" / name
-        return checkout.read_text(encoding="utf-8")
+from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
 
 
 @functools.cache

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from helpers import THREE_FIELD_SPEC, git, run_cli, write_live_snapshot
 
-from driftcheck.spec.schema import REPORT_SCHEMA, schema_text
+from driftcheck.spec.shipped import REPORT_SCHEMA, schema_text
 
 BASE = THREE_FIELD_SPEC
 # The change: edits tier (conflict: Datadog has another value), adds region (introduced),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers import run_cli
 
-from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
+from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
 
 
 def test_schema_prints_the_packaged_spec_schema() -> None:

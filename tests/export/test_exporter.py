@@ -27,7 +27,7 @@ from driftcheck.export.exporter import (
 )
 from driftcheck.model import EntityRead, LiveState
 from driftcheck.spec.load import load_specs
-from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
+from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = Path("/work/shared/reference/payloads/ListConnectionsResponse_200.json")

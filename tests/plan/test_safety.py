@@ -26,7 +26,7 @@ from helpers import run_cli
 from driftcheck.live.writes import WriteRequest, WriteResult
 from driftcheck.plan.apply import execute
 from driftcheck.plan.planfile import read_plan
-from driftcheck.spec.schema import schema_text
+from driftcheck.spec.shipped import schema_text
 
 from .conftest import SpecWriter, declared
 

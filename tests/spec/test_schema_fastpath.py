@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
 from driftcheck.spec.schema_fastpath import compile_schema
+from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
 
 SCHEMA = json.loads(schema_text(SPEC_SCHEMA))
 ACCEPTS = compile_schema(SCHEMA)

@@ -10,7 +10,7 @@ from driftcheck.exitcodes import ExitCode
 
 def cmd_schema(options: SchemaOptions, ctx: Context) -> ExitCode:
     from driftcheck.atomic import write_atomic
-    from driftcheck.spec.schema import SPEC_SCHEMA, schema_text
+    from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
 
     text = schema_text(SPEC_SCHEMA)
     if options.output is None:
