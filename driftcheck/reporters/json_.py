@@ -214,13 +214,14 @@ def _short(value: Any, limit: int = 200) -> str:
 
 def _from_document(document: Mapping[str, Any]) -> Report:
     base = document["base"]
+    attributions: dict[tuple[str | None, ...], Attribution] = {}  # one per connection, shared
     return Report(
-        resolved=tuple(_item_from(raw) for raw in document["resolved"] or ()),
+        resolved=tuple(_item_from(raw, attributions) for raw in document["resolved"] or ()),
         base=None
         if base is None
         else BaseInfo(rev=base["rev"], commit=base["commit"], files=tuple(base["files"])),
         fail_on=document["fail_on"],
-        items=tuple(_item_from(raw) for raw in document["drift"]),
+        items=tuple(_item_from(raw, attributions) for raw in document["drift"]),
         notices=tuple(
             Notice(kind=n["kind"], message=n["message"], source=Location(**n["source"]))
             for n in document["notices"]
@@ -251,8 +252,18 @@ def _from_document(document: Mapping[str, Any]) -> Report:
     )
 
 
-def _item_from(raw: Mapping[str, Any]) -> DriftItem:
-    source, attribution = raw["source"], raw["attribution"]
+def _item_from(
+    raw: Mapping[str, Any], attributions: dict[tuple[str | None, ...], Attribution]
+) -> DriftItem:
+    """One item; its attribution is the one of ``attributions`` with the same values when
+    there is one (every item of a connection has the same: frozen, so shared)."""
+    source, found = raw["source"], raw["attribution"]
+    attribution = None
+    if found is not None:
+        key = (found["created_at"], found["created_by"], found["updated_at"], found["updated_by"])
+        attribution = attributions.get(key)
+        if attribution is None:
+            attribution = attributions[key] = Attribution(**found)
     return DriftItem(
         kind=raw["kind"],
         severity=raw["severity"],
@@ -263,7 +274,7 @@ def _item_from(raw: Mapping[str, Any]) -> DriftItem:
         expected=raw["expected"],
         actual=raw["actual"],
         source=Location(**source) if source else None,
-        attribution=Attribution(**attribution) if attribution is not None else None,
+        attribution=attribution,
         reason=raw["reason"],
         origin=raw["origin"],
         base_expected=raw["base_expected"],

@@ -17,6 +17,7 @@ only HTML is our own ``<details>``/``<summary>`` lines, which never hold data.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -323,8 +324,5 @@ def _notice_lines(report: Report, options: RenderOptions) -> tuple[str, ...]:
 
 
 def _kind_phrase(items: list[DriftItem]) -> str:
-    return ", ".join(
-        f"{n:,} {_KIND_WORDS[kind]}"
-        for kind in s.KINDS
-        if (n := sum(i.kind == kind for i in items))
-    )
+    kinds = Counter(item.kind for item in items)
+    return ", ".join(f"{kinds[kind]:,} {_KIND_WORDS[kind]}" for kind in s.KINDS if kinds[kind])

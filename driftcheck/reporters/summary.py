@@ -15,6 +15,7 @@ import difflib
 import json
 import math
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,10 +56,12 @@ def count(report: Report) -> Counts:
     """Count items per kind and severity, and the entities and connections checked."""
     unreadable = {error.entity for error in report.errors}
     checked = [e for e in report.entities if e.status != "error" and e.name not in unreadable]
+    kinds = Counter(item.kind for item in report.items)  # one pass each, not one per kind
+    severities = Counter(item.severity for item in report.items)
     return Counts(
         items=len(report.items),
-        by_kind={kind: sum(i.kind == kind for i in report.items) for kind in KINDS},
-        by_severity={sev: sum(i.severity == sev for i in report.items) for sev in SEVERITIES},
+        by_kind={kind: kinds[kind] for kind in KINDS},
+        by_severity={severity: severities[severity] for severity in SEVERITIES},
         entities_checked=len(checked),
         entities_unreadable=len(unreadable),
         entities_with_drift=len({item.entity for item in report.items}),
@@ -281,12 +284,13 @@ class Hints:
 
     def __init__(self, report: Report) -> None:
         self._hints: dict[int, str] = {}  # by id() of the report's own item objects
-        self._values: set[int] = set()  # the changed items among them whose values have hints
+        # the changed items among them whose values are compared (when shown)
+        self._values = {
+            id(i) for i in report.items if i.kind == "changed" and isinstance(i.expected, str)
+        }
         places: dict[tuple[str, str | None, str], list[DriftItem]] = {}
         for item in report.items:
-            if item.kind == "changed" and isinstance(item.expected, str):
-                self._values.add(id(item))
-            elif item.attribute is None:
+            if item.attribute is None and id(item) not in self._values:
                 ident = item.field if item.field is not None else item.connection
                 level = item.connection if item.field is not None else None
                 places.setdefault((item.entity, level, _alike_key(ident)), []).append(item)
