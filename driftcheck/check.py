@@ -32,6 +32,7 @@ from driftcheck.model import (
     Spec,
     has_failing_drift,
 )
+from driftcheck.wording import did_you_mean
 
 DEFAULT_ENTITIES = ("users", "accounts")
 
@@ -46,11 +47,14 @@ def select_entities(spec: Spec | None, requested: Sequence[str]) -> tuple[str, .
     declared = tuple(spec.entities) if spec is not None else DEFAULT_ENTITIES
     for name in requested:
         if not _ENTITY_NAME.match(name):
-            raise UsageError(f"--entity {name!r} is not an entity name (e.g. users, accounts)")
+            raise UsageError(
+                f"--entity {name!r} is not an entity name{did_you_mean(name.lower(), declared)}"
+                f"; entities: {', '.join(declared) or 'none'}"
+            )
         if spec is not None and name not in declared:
             raise UsageError(
-                f"--entity {name!r} is not declared in the spec files "
-                f"(declared: {', '.join(declared) or 'none'})"
+                f"--entity {name!r} is not declared in the spec "
+                f"files{did_you_mean(name, declared)}; declared: {', '.join(declared) or 'none'}"
             )
     chosen = tuple(dict.fromkeys(requested)) or declared
     if not chosen:

@@ -3,6 +3,8 @@ cut to a length with an ellipsis."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 ELLIPSIS = "…"
 
 
@@ -10,6 +12,15 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 error``, ``2 errors``, ``1,200 fields``, ``3 entities`` (``many`` for irregular
     plurals)."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def did_you_mean(word: str, valid: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` with the valid word closest to a mistyped one, else ``""``:
+    the one wording of every suggestion (commands, options, values, entities, sites)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(valid), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def clip(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 
 from driftcheck.errors import UsageError
 from driftcheck.model import DriftItem, Kind
+from driftcheck.wording import did_you_mean
 
 KINDS: tuple[Kind, ...] = ("changed", "unexpected", "missing")
 DEFAULT_KINDS: tuple[Kind, ...] = ("changed", "unexpected")
@@ -41,7 +42,8 @@ def parse_kinds(text: str) -> tuple[Kind, ...]:
         found = next((k for k in KINDS if k == part), None)
         if found is None:
             raise UsageError(
-                f"--kind {part!r} is not a kind of drift: give a comma-separated list of "
+                f"--kind {part!r} is not a kind of drift{did_you_mean(part, KINDS)}: give a "
+                "comma-separated list of "
                 f"{', '.join(KINDS)}"
             )
         if found not in chosen:

@@ -4,8 +4,9 @@ valid one (argparse's messages name the bad word and, for choices, the valid one
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
+
+from driftcheck.wording import did_you_mean as closest
 
 _CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
 _UNRECOGNIZED = re.compile(r"unrecognized arguments: (.*)")
@@ -27,8 +28,7 @@ def did_you_mean(parser: argparse.ArgumentParser, message: str) -> str:
 
 
 def _hint(message: str, word: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(word, valid, n=1, cutoff=0.6)
-    return f"{message} (did you mean {close[0]!r}?)" if close else message
+    return message + closest(word, valid)
 
 
 def _option_strings(parser: argparse.ArgumentParser) -> set[str]:

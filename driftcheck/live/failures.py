@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from driftcheck.live.payload import describe_bad_body, describe_error_body
 from driftcheck.live.sites import GOV_SITES, Target
+from driftcheck.wording import did_you_mean
 
 RATE_ADVICE = (
     "Datadog's rate limit for this organisation was reached: wait a minute and retry, "
@@ -164,9 +165,10 @@ def _advice_4xx(status: int, target: Target, entity: str) -> str:
                 f"the entity {entity!r} may also not exist"
             )
         return (
-            f"The entity {entity!r} does not exist (Product Analytics knows users and "
-            "accounts), or the endpoint is not available on this site (Product Analytics "
-            f"is not offered on the government sites {gov}); check the entity and --site"
+            f"The entity {entity!r} does not exist{did_you_mean(entity, ('users', 'accounts'))}"
+            ": Product Analytics knows users and accounts; or the endpoint is not available "
+            f"on this site (Product Analytics is not offered on the government sites {gov}); "
+            "check the entity and --site"
         )
     return f"Check the entity name and --site; {DEBUG_ADVICE}"
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from driftcheck.errors import UsageError
 from driftcheck.http import is_loopback
+from driftcheck.wording import did_you_mean
 
 DEFAULT_SITE = "datadoghq.com"
 
@@ -61,8 +62,9 @@ def _site_name(raw: str) -> str:
         if text.removeprefix(prefix) in SITES:
             return text.removeprefix(prefix)
     valid = ", ".join(SITES)
+    hint = did_you_mean(text.removeprefix("app.").removeprefix("api."), SITES)
     raise UsageError(
-        f"unknown Datadog site {raw!r}; valid sites: {valid} "
+        f"unknown Datadog site {raw!r}{hint}; valid sites: {valid} "
         "(also written as the app. or api. host, e.g. app.datadoghq.eu)"
     )
 

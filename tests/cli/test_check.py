@@ -120,7 +120,10 @@ def test_entity_filter(tmp_path: Path) -> None:
     assert [e["name"] for e in report["entities"]] == ["users"]
     code, _, err = run("check", str(SPECS), "--live-snapshot", str(SNAPSHOT), "--entity", "user")
     assert code == 1
-    assert "'user' is not declared in the spec files (declared: accounts, users)" in err
+    assert (
+        "'user' is not declared in the spec files (did you mean 'users'?); "
+        "declared: accounts, users" in err
+    )
 
 
 def test_one_read_several_renderings(tmp_path: Path) -> None:

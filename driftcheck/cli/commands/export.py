@@ -40,15 +40,13 @@ def cmd_export(options: ExportOptions, ctx: Context) -> ExitCode:
 
 def _refuse_unknown(entities: tuple[str, ...]) -> None:
     """An entity spec v1 does not have is a usage error, before any request."""
-    import difflib
-
     from driftcheck.export.exporter import exportable_entities
+    from driftcheck.wording import did_you_mean
 
     allowed = exportable_entities()
     for name in entities:
         if name not in allowed:
-            close = difflib.get_close_matches(name, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(name, allowed)
             raise UsageError(
                 f"--entity {safe(repr(name))} is not an entity of spec format v1{hint}; "
                 f"entities: {', '.join(allowed)}"
