@@ -25,18 +25,43 @@ KNOWN_ATTRIBUTES = (
 )
 
 
+#: Characters a backslash makes literal in a selector.
+_ESCAPABLE = frozenset("*?\\")
+
+
 def glob(name: str, pattern: str) -> bool:
     """Whether ``name`` matches selector ``pattern``: ``*`` is any run of characters and ``?``
-    one character; everything else, ``[`` and ``]`` included, is literal (ids may hold them)."""
-    if "*" not in pattern and "?" not in pattern:
+    one character; a backslash before ``*``, ``?`` or a backslash makes that character
+    literal (``crm\\*`` selects ``crm*`` only), before any other character it is itself
+    literal; everything else, ``[`` and ``]`` included, is literal (ids may hold them)."""
+    if "*" not in pattern and "?" not in pattern and "\\" not in pattern:
         return name == pattern
     return _compiled(pattern).fullmatch(name) is not None
 
 
+def escape(text: str) -> str:
+    """The selector that selects exactly the id ``text``: ``*``, ``?`` and ``\\`` escaped."""
+    return "".join("\\" + c if c in _ESCAPABLE else c for c in text)
+
+
 @functools.lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    parts: list[str] = []
+    chars = iter(pattern)
+    for c in chars:
+        if c == "\\":
+            following = next(chars, "")
+            if following and following in _ESCAPABLE:
+                parts.append(re.escape(following))
+            else:  # literal backslash, and the next character read as usual
+                parts.append(re.escape(c) + _part(following))
+        else:
+            parts.append(_part(c))
     return re.compile("".join(parts), re.DOTALL)
+
+
+def _part(c: str) -> str:
+    return ".*" if c == "*" else "." if c == "?" else re.escape(c)
 
 
 def split_expired(

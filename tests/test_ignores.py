@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from driftcheck.ignores import apply, relative_attribute
+from driftcheck.ignores import apply, escape, glob, relative_attribute
 from driftcheck.model import DriftItem, IgnoreRule, Location
 
 HERE = Location("specs/users.yaml", 9, 5)
@@ -53,3 +55,32 @@ def test_an_attribute_selector_does_not_match_another_attribute() -> None:
     )
     [item] = apply([_changed("a].b", "description")], [rule])
     assert item.severity == "error"
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern", "selected"),
+    [
+        ("crm*", "crm\\*", True),
+        ("crm1", "crm\\*", False),
+        ("crm1", "crm*", True),
+        ("a?b", "a\\?b", True),
+        ("axb", "a\\?b", False),
+        ("a\\b", "a\\\\b", True),  # an escaped backslash
+        ("a\\b", "a\\b", True),  # a backslash before another character is literal
+        ("a\\xyz", "a\\*", False),
+        ("a\\xyz", "a\\\\*", True),  # a literal backslash, then a glob
+        ("a[1]", "a[1]", True),  # brackets are literal: never a character class
+        ("a1", "a[1]", False),
+        ("x\\", "x\\", True),
+    ],
+)
+def test_a_backslash_makes_a_glob_character_literal(
+    name: str, pattern: str, selected: bool
+) -> None:
+    assert glob(name, pattern) is selected
+
+
+@given(st.text(alphabet="ab*?\\[]."), st.text(alphabet="ab*?\\[]."))
+def test_an_escaped_id_selects_exactly_that_id(text: str, other: str) -> None:
+    assert glob(text, escape(text))
+    assert glob(other, escape(text)) is (other == text)

@@ -142,14 +142,17 @@ def link(location: Location, options: RenderOptions) -> str:
 
 
 def ignore_yaml(item: DriftItem) -> str:
-    """The ``ignore`` entry that accepts ``item``, to paste into a spec file."""
-    lines = ["ignore:", f"  - entity: {_scalar(item.entity)}"]
-    lines.append(f"    connection: {_scalar(item.connection)}")
+    """The ``ignore`` entry that accepts ``item``, to paste into a spec file: each id as a
+    selector that selects exactly it (``*``, ``?`` and ``\\`` escaped, never a glob)."""
+    from driftcheck.ignores import escape as exact
+
+    lines = ["ignore:", f"  - entity: {_scalar(exact(item.entity))}"]
+    lines.append(f"    connection: {_scalar(exact(item.connection))}")
     if item.field is not None:
-        lines.append(f"    field: {_scalar(item.field)}")
+        lines.append(f"    field: {_scalar(exact(item.field))}")
     attribute = relative_attribute(item)
     if attribute:
-        lines.append(f"    attribute: {_scalar(attribute)}")
+        lines.append(f"    attribute: {_scalar(exact(attribute))}")
     lines.append('    reason: "why this difference is accepted"')
     return "```yaml\n" + "\n".join(lines) + "\n```\n"
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+import yaml
+from helpers import run_cli, write_live_snapshot
 from spec_builders import CRM, SPEC_HEAD, TIER, check_json, connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +81,32 @@ def test_a_live_null_in_metadata_is_absent(tmp_path: Path) -> None:
     live = [connection(fields=[], metadata={"owner": "growth", "team": None})]
     code, report = check_json(tmp_path, spec, live)
     assert (code, report["drift"]) == (0, [])
+
+
+def test_the_suggested_ignore_entry_accepts_exactly_its_item_even_for_glob_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Markdown report's 'What to do' entry, pasted as it is, accepts only the item it
+    was written for: an id holding '*' or '?' is escaped, not a glob over its look-alikes."""
+    monkeypatch.chdir(tmp_path)
+    ids = ("crm*", "crm1", "a?", "ab")  # each with a look-alike that the bare id would glob
+    spec = "version: 1\nentities:\n  users:\n    connections:\n" + "".join(
+        f"      - {{id: '{i}', type: ref_table, join: {{attribute: e, type: email}}}}\n"
+        for i in ids
+    )
+    (tmp_path / "users.yaml").write_text(spec, encoding="utf-8")
+    live = [
+        {"id": i, "type": "snowflake", "join": {"attribute": "e", "type": "email"}} for i in ids
+    ]
+    write_live_snapshot(tmp_path / "live.json", {"users": live})
+    first = run_cli("check", "users.yaml", "--live-snapshot", "live.json", "--format", "markdown")
+    assert first.code == 2
+    suggested = first.out.split("```yaml\n", 1)[1].split("```", 1)[0]
+    entry = yaml.safe_load(suggested)["ignore"][0]
+    # the example is one of the glob ids (the first, in the report's order)
+    chosen = next(i for i in ("crm*", "a?") if entry["connection"].replace("\\", "") == i)
+    (tmp_path / "users.yaml").write_text(spec + suggested, encoding="utf-8")
+    again = run_cli("check", "users.yaml", "--live-snapshot", "live.json", "--format", "json")
+    severities = {i["connection"]: i["severity"] for i in json.loads(again.out)["drift"]}
+    assert severities == {i: "ignored" if i == chosen else "error" for i in ids}
+    assert again.code == 2

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
+import yaml
 from helpers import MD, table_rows, walk
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +22,7 @@ from samples import (
 )
 
 from driftcheck.escape import terminal
-from driftcheck.model import EntityStatus, LiveSource
+from driftcheck.model import EntityStatus, LiveSource, Location
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.markdown_head import without_time
 from driftcheck.reporters.summary import show_value
@@ -275,3 +277,38 @@ def test_the_time_of_the_check_shows_only_when_no_live_state_was_read(
     timeless = [without_time(rep) for rep in unread]
     assert [rep.generated_at for rep in timeless] == ["", ""]
     assert render(timeless[0], "markdown") == render(timeless[1], "markdown")
+
+
+def test_the_suggested_ignore_entry_escapes_every_selector() -> None:
+    """Connection, field and attribute ids holding '*', '?' or '\\' are escaped: the entry
+    accepts its item and none of the look-alikes a glob would."""
+    from driftcheck.ignores import matches
+    from driftcheck.model import IgnoreRule
+    from driftcheck.reporters.markdown_items import ignore_yaml
+
+    drifted = item(
+        kind="changed", connection="c*", field="f?\\", attribute="fields[f?\\].metadata.k*"
+    )
+    block = ignore_yaml(drifted).removeprefix("```yaml\n").removesuffix("```\n")
+    entry = yaml.safe_load(block)["ignore"][0]
+    assert (entry["connection"], entry["field"], entry["attribute"]) == (
+        "c\\*",
+        "f\\?\\\\",
+        "metadata.k\\*",
+    )
+    rule = IgnoreRule(
+        entity=entry["entity"],
+        connection=entry["connection"],
+        field=entry["field"],
+        attribute=entry["attribute"],
+        reason=entry["reason"],
+        expires=None,
+        location=Location("s.yaml", 1, 1),
+    )
+    assert matches(rule, drifted)
+    for lookalike in (
+        replace(drifted, connection="cx"),
+        replace(drifted, field="fx\\", attribute="fields[fx\\].metadata.k*"),
+        replace(drifted, attribute="fields[f?\\].metadata.kx"),
+    ):
+        assert not matches(rule, lookalike), lookalike
