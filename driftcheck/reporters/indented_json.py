@@ -11,27 +11,55 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
 _INDENT = "  "
 
 
-class _Unusual(Exception):
+class Unusual(Exception):
     """A value left to ``json.dumps`` (which encodes it, or raises its own error)."""
 
 
-def dumps(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, byte for byte."""
+class Written:
+    """A value that writes its own text where it stands (``write(newline, prefixes, parts)``,
+    ``newline`` holding the indentation of that place): many records of one shape, such as a
+    report's drift items, written from a template instead of walked key by key. ``data()``
+    is the same value as plain JSON data, for the standard encoder."""
+
+    __slots__ = ("data", "write")
+
+    def __init__(
+        self,
+        data: Callable[[], Any],
+        write: Callable[[str, Prefixes, list[str]], None],
+    ) -> None:
+        self.data, self.write = data, write
+
+
+def dumps(value: Any, *, ensure_ascii: bool = False) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, byte for byte
+    (a :class:`Written` value stands for its ``data()``); ``ensure_ascii``: as json's."""
     parts: list[str] = []
     try:
-        _emit(value, "\n", parts, {})
-    except (_Unusual, RecursionError):  # NaN, a non-string key, a cycle, an unknown type
-        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+        if ensure_ascii:
+            raise Unusual
+        emit(value, "\n", parts, {})
+    except (Unusual, RecursionError):  # NaN, a non-string key, a cycle, an unknown type
+        return json.dumps(
+            value, indent=2, ensure_ascii=ensure_ascii, allow_nan=False, default=_plain
+        )
     return "".join(parts)
 
 
-def _scalar(value: Any) -> str | None:
+def _plain(value: Any) -> Any:
+    if isinstance(value, Written):
+        return value.data()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def scalar(value: Any) -> str | None:
     """The text of a scalar, as the standard encoder writes it; None for a list or dict."""
     if isinstance(value, str):
         return encode_basestring(value)
@@ -45,19 +73,19 @@ def _scalar(value: Any) -> str | None:
         return int.__repr__(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _Unusual
+            raise Unusual
         return float.__repr__(value)
     if isinstance(value, (list, tuple, dict)):
         return None
-    raise _Unusual
+    raise Unusual
 
 
 #: Per indentation, per key: the text before the key's value, after a previous key and
 #: as the first key (10,000 items repeat the same keys at the same depths).
-_Prefixes = dict[str, dict[str, tuple[str, str]]]
+Prefixes = dict[str, dict[str, tuple[str, str]]]
 
 
-def _emit(value: Any, newline: str, parts: list[str], prefixes: _Prefixes) -> None:
+def emit(value: Any, newline: str, parts: list[str], prefixes: Prefixes) -> None:
     kind = type(value)
     if kind is dict:
         _emit_dict(value, newline, parts, prefixes)
@@ -70,16 +98,18 @@ def _emit(value: Any, newline: str, parts: list[str], prefixes: _Prefixes) -> No
         for item in value:
             parts.append(opening)
             opening = between
-            _emit(item, inner, parts, prefixes)
+            emit(item, inner, parts, prefixes)
         parts.append(newline + "]")
+    elif kind is Written:
+        value.write(newline, prefixes, parts)
     else:
-        text = _scalar(value)
+        text = scalar(value)
         if text is None:  # a dict or list subclass: the standard encoder's own rules
-            raise _Unusual
+            raise Unusual
         parts.append(text)
 
 
-def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str], prefixes: _Prefixes) -> None:
+def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str], prefixes: Prefixes) -> None:
     if not value:
         parts.append("{}")
         return
@@ -91,7 +121,7 @@ def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str], prefixes: 
         prefix = known.get(key)
         if prefix is None:
             if type(key) is not str:
-                raise _Unusual
+                raise Unusual
             name = encode_basestring(key) + ": "
             prefix = known[key] = ("," + inner + name, "{" + inner + name)
         append(prefix[first])
@@ -102,5 +132,5 @@ def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str], prefixes: 
         elif item is None:
             append("null")
         else:
-            _emit(item, inner, parts, prefixes)
+            emit(item, inner, parts, prefixes)
     append(newline + "}")

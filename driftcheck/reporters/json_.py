@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from driftcheck.errors import UsageError
@@ -25,7 +25,8 @@ from driftcheck.model import (
     Report,
 )
 from driftcheck.reporters import indented_json
-from driftcheck.reporters.summary import count, jsonable, origin_counts
+from driftcheck.reporters.json_items import item_document, location_document, written_items
+from driftcheck.reporters.summary import count, origin_counts
 from driftcheck.wording import clip
 
 if TYPE_CHECKING:
@@ -37,17 +38,24 @@ ORIGINS = ("introduced", "conflict", "existing", "resolved")
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as a JSON document (``options`` change nothing in JSON)."""
-    document = to_document(report)
+    document = to_document(report, items=written_items)  # the items from a template
     text = indented_json.dumps(document)  # json.dumps(indent=2, ensure_ascii=False), faster
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in some value: \u-escape everything instead
-        text = json.dumps(document, indent=2, ensure_ascii=True, allow_nan=False)
+        text = indented_json.dumps(document, ensure_ascii=True)
     return json_text(text) + "\n"  # printed in a job log: no legacy workflow command
 
 
-def to_document(report: Report) -> dict[str, Any]:
-    """The report as plain JSON data, in the schema's key order."""
+def item_documents(items: Sequence[DriftItem]) -> list[dict[str, Any]]:
+    return [item_document(item) for item in items]
+
+
+def to_document(
+    report: Report, items: Callable[[Sequence[DriftItem]], Any] = item_documents
+) -> dict[str, Any]:
+    """The report as plain JSON data, in the schema's key order (``items``: how a list of
+    drift items is held, by default as a list of :func:`item_document`)."""
     c = count(report)
     return {
         "version": VERSION,
@@ -71,10 +79,10 @@ def to_document(report: Report) -> dict[str, Any]:
             "commit": report.base.commit,
             "files": list(report.base.files),
         },
-        "drift": [_item(item) for item in report.items],
-        "resolved": None if report.base is None else [_item(item) for item in report.resolved],
+        "drift": items(report.items),
+        "resolved": None if report.base is None else items(report.resolved),
         "notices": [
-            {"kind": n.kind, "message": n.message, "source": _location(n.source)}
+            {"kind": n.kind, "message": n.message, "source": location_document(n.source)}
             for n in report.notices
         ],
         "errors": [{"entity": e.entity, "message": e.message} for e in report.errors],
@@ -107,41 +115,11 @@ def problem_document(problem: Problem) -> dict[str, Any]:
     }
 
 
-def _item(item: DriftItem) -> dict[str, Any]:
-    attribution = item.attribution
-    return {
-        "kind": item.kind,
-        "severity": item.severity,
-        "entity": item.entity,
-        "connection": item.connection,
-        "field": item.field,
-        "attribute": item.attribute,
-        "expected": jsonable(item.expected),
-        "actual": jsonable(item.actual),
-        "source": _location(item.source) if item.source else None,
-        "attribution": None
-        if attribution is None
-        else {
-            "created_at": attribution.created_at,
-            "created_by": attribution.created_by,
-            "updated_at": attribution.updated_at,
-            "updated_by": attribution.updated_by,
-        },
-        "reason": item.reason,
-        "origin": item.origin,
-        "base_expected": jsonable(item.base_expected) if item.origin == "conflict" else None,
-    }
-
-
 def _by_origin(report: Report) -> dict[str, int]:
     """Items of severity error per origin (warnings and ignored items are counted by
     severity), and every resolved item: the counts of the comment's summary line."""
     counts = origin_counts(report)
     return {origin: counts[origin] for origin in ORIGINS}
-
-
-def _location(location: Location) -> dict[str, Any]:
-    return {"file": location.file, "line": location.line, "column": location.column}
 
 
 # ---------------------------------------------------------------- reading a report back
