@@ -16,10 +16,13 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def did_you_mean(word: str, valid: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` with the valid word closest to a mistyped one, else ``""``:
-    the one wording of every suggestion (commands, options, values, entities, sites)."""
+    the one wording of every suggestion (commands, options, values, entities, sites, keys).
+    Close means a similarity of 0.7 or more: every one- or two-letter typo of a real word
+    (``tpye``, ``feilds``, ``acounts``) but not an unrelated word (``title`` is not
+    ``entities``, at 0.62)."""
     import difflib
 
-    close = difflib.get_close_matches(word, list(valid), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(valid), n=1, cutoff=0.7)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -81,8 +81,7 @@ def markdown(result: AdoptResult) -> str:
     changes = result.changes
     lines = [
         MARKER,
-        f"## driftcheck: {len(changes)} change{'s' if len(changes) != 1 else ''} "
-        "made in Datadog, adopted into the specs",
+        f"## driftcheck: {plural(len(changes), 'change')} made in Datadog, adopted into the specs",
         "",
         "Each row is one edit of the spec files. Review them one by one: to keep the spec's "
         "value instead, drop that edit from this pull request and revert the change in Datadog.",

@@ -3,7 +3,6 @@ problems that say what is wrong, where, and how to fix it."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Callable, Iterator
@@ -12,6 +11,7 @@ from typing import Any
 from driftcheck.model import SERVER_MANAGED
 from driftcheck.spec.marked_yaml import Mark, MarkedDict, MarkedList
 from driftcheck.spec.shipped import SPEC_SCHEMA, schema_text
+from driftcheck.wording import did_you_mean
 
 
 @functools.cache
@@ -114,9 +114,9 @@ def _unknown_key(name: str, allowed: list[str]) -> str:
 
 
 def _did_you_mean(message: str, name: Any, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-    if close:
-        return f"{message} (did you mean {close[0]!r}?)"
+    hint = did_you_mean(str(name), allowed)
+    if hint:
+        return message + hint
     if allowed:
         return f"{message}; allowed: {', '.join(allowed)}"
     return message

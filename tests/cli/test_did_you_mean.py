@@ -57,3 +57,36 @@ def test_an_entity_datadog_does_not_know_gets_a_suggestion(
     )
     assert done.code == 4
     assert "The entity 'acounts' does not exist (did you mean 'accounts'?)" in done.err
+
+
+@pytest.mark.parametrize(
+    ("connection_key", "field_key", "shown"),
+    [
+        ("tpye: x", "", "unknown key 'tpye' (did you mean 'type'?)"),
+        ("feilds: []", "", "unknown key 'feilds' (did you mean 'fields'?)"),
+        ("", ", dispaly_name: x", "unknown key 'dispaly_name' (did you mean 'display_name'?)"),
+    ],
+)
+def test_a_misspelt_spec_key_gets_its_suggestion(
+    connection_key: str, field_key: str, shown: str, tmp_path: Path
+) -> None:
+    spec = tmp_path / "users.yaml"
+    spec.write_text(
+        "version: 1\nentities:\n  users:\n    connections:\n      - id: crm\n"
+        f"        {connection_key or 'metadata: {}'}\n"
+        "        type: ref_table\n        join: {attribute: e, type: email}\n"
+        f"        fields: [{{id: f, source_name: s, type: string{field_key}}}]\n",
+        encoding="utf-8",
+    )
+    done = run_cli("validate", str(spec))
+    assert done.code == 3
+    assert shown in done.out
+
+
+def test_an_unrelated_key_is_not_taken_for_a_typo(tmp_path: Path) -> None:
+    """'title' is not 'entities' (the trial saw that suggestion): the allowed keys instead."""
+    spec = tmp_path / "users.yaml"
+    spec.write_text("version: 1\ntitle: x\nentities:\n  users: {}\n", encoding="utf-8")
+    done = run_cli("validate", str(spec))
+    assert done.code == 3
+    assert "unknown key 'title'; allowed: " in done.out and "did you mean" not in done.out
