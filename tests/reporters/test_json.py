@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from samples import EVIL, hostile, item, report, representative, three_way
 
 from driftcheck.errors import UsageError
+from driftcheck.model import DriftItem, Location
 from driftcheck.reporters import RenderOptions, render
 from driftcheck.reporters.json_ import _certainly_valid, load_report
 
@@ -116,10 +118,27 @@ def test_lone_surrogates_do_not_break_the_output() -> None:
 
 
 @pytest.mark.parametrize(
-    "rep", [representative(), hostile(), report()], ids=["rep", "hostile", "in-sync"]
+    "rep",
+    [representative(), hostile(), report(), three_way()],
+    ids=["rep", "hostile", "in-sync", "three-way"],
 )
 def test_a_report_reads_back_as_the_same_report(rep: Any) -> None:
-    assert load_report(as_json(rep)) == rep
+    back = load_report(as_json(rep))
+    assert back == rep
+    assert [vars(item) for item in back.items + back.resolved] == [
+        vars(item) for item in rep.items + rep.resolved
+    ]  # every field, each of its own type (items are restored without __init__)
+    assert all(type(i.source) is Location for i in back.items if i.source is not None)
+
+
+def test_a_reports_items_and_places_name_exactly_the_fields_of_the_model() -> None:
+    """What reading back relies on (``json_._restored``): a valid report's item and
+    location objects have one key per field of DriftItem and Location, no more, no less."""
+    defs = SCHEMA["$defs"]
+    for name, cls in (("item", DriftItem), ("location", Location)):
+        fields = [f.name for f in dataclasses.fields(cls)]
+        assert sorted(defs[name]["required"]) == sorted(fields) == sorted(defs[name]["properties"])
+        assert defs[name]["additionalProperties"] is False
 
 
 @pytest.mark.parametrize(
