@@ -150,8 +150,9 @@ def load_report(text: str) -> Report:
     error = _first_schema_error(document)
     if error:
         raise UsageError(f"not a valid driftcheck report: {error}")
+    report = _from_document(document)
     keep_until_exit(document)  # the console script ends without freeing its 10,000s of dicts
-    return _from_document(document)
+    return report
 
 
 @functools.cache
@@ -194,6 +195,7 @@ def _short(value: Any, limit: int = 200) -> str:
 
 
 def _from_document(document: Mapping[str, Any]) -> Report:
+    """The report of a valid ``document``, made of its objects (it is not usable after)."""
     base = document["base"]
     attributions: dict[tuple[str | None, ...], Attribution] = {}  # one per connection, shared
     return Report(
@@ -234,10 +236,11 @@ def _from_document(document: Mapping[str, Any]) -> Report:
 
 
 def _item_from(
-    raw: Mapping[str, Any], attributions: dict[tuple[str | None, ...], Attribution]
+    raw: dict[str, Any], attributions: dict[tuple[str | None, ...], Attribution]
 ) -> DriftItem:
-    """One item; its attribution is the one of ``attributions`` with the same values when
-    there is one (every item of a connection has the same: frozen, so shared)."""
+    """One item, made of ``raw`` itself (the parsed report is not used after this); its
+    attribution is the one of ``attributions`` with the same values when there is one
+    (every item of a connection has the same: frozen, so shared)."""
     source, found = raw["source"], raw["attribution"]
     attribution = None
     if found is not None:
@@ -245,8 +248,9 @@ def _item_from(
         attribution = attributions.get(key)
         if attribution is None:
             attribution = attributions[key] = Attribution(**found)
-    where = _restored(Location, dict(source)) if source else None
-    return _restored(DriftItem, {**raw, "source": where, "attribution": attribution})
+    raw["source"] = _restored(Location, source) if source else None
+    raw["attribution"] = attribution
+    return _restored(DriftItem, raw)
 
 
 def _restored(cls: type[_T], values: dict[str, Any]) -> _T:
