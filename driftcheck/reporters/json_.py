@@ -151,7 +151,7 @@ def load_report(text: str) -> Report:
     if error:
         raise UsageError(f"not a valid driftcheck report: {error}")
     report = _from_document(document)
-    keep_until_exit(document)  # the console script ends without freeing its 10,000s of dicts
+    keep_until_exit(document, report)  # the console script ends without freeing them
     return report
 
 

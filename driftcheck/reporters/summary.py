@@ -144,10 +144,12 @@ def _three_way_sentence(report: Report, entities: str, connections: str, notices
 def by_entity(report: Report) -> list[tuple[str, list[DriftItem]]]:
     """Every entity of the report with its items, in report order (items keep their order)."""
     names = [e.name for e in report.entities] + [e.entity for e in report.errors]
-    names += [item.entity for item in report.items]
     groups: dict[str, list[DriftItem]] = {name: [] for name in names}
-    for item in report.items:
-        groups[item.entity].append(item)
+    for item in report.items:  # an entity only items name comes after, in their order
+        group = groups.get(item.entity)
+        if group is None:
+            group = groups[item.entity] = []
+        group.append(item)
     return list(groups.items())
 
 

@@ -192,7 +192,7 @@ class _Generator:
             each = f"all(map({self._checker(value)}, {x.name}))"
             return f"({x.unless('array' if keyword == 'items' else 'object')}{each})"
         if keyword == "additionalProperties":
-            return self._additional(value, schema.get("properties", {}), x)
+            return self._additional(value, schema, x)
         if keyword == "$ref":
             return self._ref(value, x.name)
         if keyword == "oneOf":
@@ -219,12 +219,14 @@ class _Generator:
                 return name
         return self.function(schema)
 
-    def _additional(self, value: Any, props: Any, x: _Value) -> str | None:
+    def _additional(self, value: Any, schema: Mapping[str, Any], x: _Value) -> str | None:
+        props = schema.get("properties", {})
         if not isinstance(props, Mapping):
             return None
         known = self.constant(frozenset(props))
-        if value is False:
-            return f"({x.unless('object')}{x.name}.keys() <= {known})"
+        if value is False:  # every member named, and when all are required, all of them
+            compare = "==" if _all_required(schema) else "<="
+            return f"({x.unless('object')}{x.name}.keys() {compare} {known})"
         return f"_extra({x.name}, {known}, {self._checker(value)})"
 
     def _members(self, schema: Mapping[str, Any]) -> list[str]:
@@ -236,7 +238,7 @@ class _Generator:
             return []
         lines = [] if schema.get("type") == "object" else ["    if not isinstance(v, dict):"]
         lines += ["        return True"] if lines else []
-        if required:
+        if required and not _all_required(schema):  # else keys() == all of them, above
             lines += [f"    if not v.keys() >= {self.constant(frozenset(required))}:"]
             lines += ["        return False"]
         for name, sub in props.items():
@@ -305,6 +307,18 @@ class _Generator:
         return self.refs[ref]
 
 
+def _all_required(schema: Mapping[str, Any]) -> bool:
+    """No member but those of ``properties``, and every one required: one ``==`` of the
+    keys checks both ``additionalProperties: false`` and ``required``."""
+    props, required = schema.get("properties"), schema.get("required")
+    return (
+        schema.get("additionalProperties") is False
+        and isinstance(props, Mapping)
+        and isinstance(required, list)
+        and set(required) == set(props)
+    )
+
+
 def _types(value: Any, x: str) -> str | None:
     """The check of a ``type`` keyword: one type name, or a list of them."""
     names = [value] if isinstance(value, str) else value
@@ -324,10 +338,3 @@ def compile_schema(schema: Mapping[str, Any]) -> Check:
     exec(compile(source, "<driftcheck schema fast path>", "exec"), namespace)
     check: Check = namespace[top]
     return check
-
-
-def schema_source(schema: Mapping[str, Any]) -> str:
-    """The generated source of ``compile_schema(schema)`` (to read it, or debug it)."""
-    generator = _Generator(schema)
-    generator.function(schema)
-    return "\n".join(generator.lines)
