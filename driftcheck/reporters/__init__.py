@@ -90,4 +90,5 @@ def repository_path(file: str, options: RenderOptions) -> str:
     ``/``, also when given as ``../x`` or absolute; absolute when outside the repository."""
     from driftcheck.spec.repository import relative_uri
 
-    return relative_uri(file, options.repository_root, os.getcwd())
+    root = options.repository_root  # no root: the path as given, whatever the cwd
+    return relative_uri(file, root, os.getcwd() if root is not None else "")

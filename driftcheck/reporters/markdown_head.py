@@ -5,9 +5,10 @@ and the version, the incomplete-check caution, and a summary table of 5 columns.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from driftcheck.escape import md_code, md_text
-from driftcheck.model import DriftItem, EntityStatus, Report
+from driftcheck.model import EntityStatus, Report
 from driftcheck.reporters import summary as s
 from driftcheck.wording import clip, plural
 
@@ -115,8 +116,11 @@ def _summary_table(report: Report) -> str:
         "|:--|:--|--:|--:|--:|",
     ]
     groups = s.by_entity(report)
-    for name, items in groups[:_MAX_ENTITY_ROWS]:
-        rows.append(_summary_row(report, name, items, statuses.get(name), name in unreadable))
+    failing = Counter(item.entity for item in report.failing)  # one pass, not one per row
+    quiet = Counter(item.entity for item in report.items if item.severity != "error")
+    for name, _ in groups[:_MAX_ENTITY_ROWS]:
+        counts = (failing[name], quiet[name])
+        rows.append(_summary_row(name, statuses.get(name), name in unreadable, counts))
     if len(groups) > _MAX_ENTITY_ROWS:
         rows.append(f"| and {len(groups) - _MAX_ENTITY_ROWS:,} more | | | | |")
     return "\n".join(rows) + "\n\n"
@@ -126,12 +130,12 @@ _STATE = {"in_sync": "✅ in sync", "drift": "❌ drift", "error": "🛑 could n
 
 
 def _summary_row(
-    report: Report, name: str, items: list[DriftItem], status: EntityStatus | None, unreadable: bool
+    name: str, status: EntityStatus | None, unreadable: bool, counts: tuple[int, int]
 ) -> str:
+    """One entity's row; ``counts``: its failing items, and its warnings and ignored ones."""
     if unreadable or (status and status.status == "error"):
         return f"| {md_code(name)} | {_STATE['error']} | — | — | — |"
     state = _STATE[status.status] if status else _STATE["drift"]
     checked = f"{status.connections_checked:,}" if status else "—"
-    failing = sum(i.fails(report.fail_on) for i in items)
-    quiet = sum(i.severity != "error" for i in items)
+    failing, quiet = counts
     return f"| {md_code(name)} | {state} | {checked} | {failing:,} | {quiet:,} |"
