@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from driftcheck.cli.adopt_arguments import ADOPT, add_adopt
@@ -142,23 +142,13 @@ def build_parser(stream: TextSink) -> argparse.ArgumentParser:
     )
     add_global_options(parser, top=True)
     sub = add_commands(parser)
-    for add in (
-        _add_validate,
-        _add_check,
-        _add_snapshot,
-        _add_export,
-        _add_plan,
-        _add_apply,
-        lambda sub: add_adopt(_command(sub, "adopt", ADOPT)),
-        _add_comment,
-        _add_schema,
-    ):
-        add(sub)
+    for name, summary, add in _COMMANDS:  # each one's arguments are added when it is parsed
+        _command(sub, name, summary)
+        sub.defer(name, add)
     return parser
 
 
-def _add_validate(sub: Any) -> None:
-    p = _command(sub, "validate", "validate spec files")
+def _add_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="spec files or directories")
     p.add_argument(
         "--find-specs",
@@ -176,8 +166,7 @@ def _add_validate(sub: Any) -> None:
     p.set_defaults(run="validate", build=_validate)
 
 
-def _add_check(sub: Any) -> None:
-    p = _command(sub, "check", "compare the specs with the live state")
+def _add_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     add_live_options(p, snapshot=True)
     p.add_argument(
@@ -222,8 +211,7 @@ def _paths(p: argparse.ArgumentParser, nargs: str, metavar: str, what: str) -> N
     p.add_argument("paths", nargs=nargs, metavar=metavar, help=what)
 
 
-def _add_snapshot(sub: Any) -> None:
-    p = _command(sub, "snapshot", "save the live state to a JSON file")
+def _add_snapshot(p: argparse.ArgumentParser) -> None:
     _paths(
         p, "*", "PATH", "spec files or directories naming the entities (default: users, accounts)"
     )
@@ -234,8 +222,7 @@ def _add_snapshot(sub: Any) -> None:
     p.set_defaults(run="snapshot", build=_snapshot)
 
 
-def _add_export(sub: Any) -> None:
-    p = _command(sub, "export", "write spec files from the live state")
+def _add_export(p: argparse.ArgumentParser) -> None:
     add_live_options(p, snapshot=True, specs=False)
     p.add_argument(
         "-o",
@@ -248,8 +235,7 @@ def _add_export(sub: Any) -> None:
     p.set_defaults(run="export", build=_export)
 
 
-def _add_plan(sub: Any) -> None:
-    p = _command(sub, "plan", "compute the changes that make Datadog equal to the specs")
+def _add_plan(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories")
     _add_plan_options(p)
     p.add_argument("-o", "--output", metavar="PLAN.json", help="save the plan for 'apply'")
@@ -263,8 +249,7 @@ def _add_plan(sub: Any) -> None:
     p.set_defaults(run="plan", build=_plan)
 
 
-def _add_apply(sub: Any) -> None:
-    p = _command(sub, "apply", "apply a saved plan, or plan and apply the specs at once")
+def _add_apply(p: argparse.ArgumentParser) -> None:
     _paths(p, "+", "PLAN.json|PATH", "a plan saved by 'plan -o', or spec files or directories")
     _add_plan_options(p)
     p.add_argument(
@@ -282,8 +267,7 @@ def _add_apply(sub: Any) -> None:
     p.set_defaults(run="apply", build=_apply, timeout=300.0)
 
 
-def _add_comment(sub: Any) -> None:
-    p = _command(sub, "comment", "post or update the pull-request comment")
+def _add_comment(p: argparse.ArgumentParser) -> None:
     p.add_argument("report", metavar="REPORT.json", help="a report written by check --report-json")
     p.add_argument(
         "--key",
@@ -307,7 +291,21 @@ def _add_comment(sub: Any) -> None:
     p.set_defaults(run="comment", build=_comment)
 
 
-def _add_schema(sub: Any) -> None:
-    p = _command(sub, "schema", "print the spec JSON Schema (for editors: see README)")
+def _add_schema(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of stdout")
     p.set_defaults(run="schema", build=lambda a: SchemaOptions(output=a.output))
+
+
+#: Every command: its name, its summary (the top-level --help lists them) and what adds its
+#: arguments, in the order of --help.
+_COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("validate", "validate spec files", _add_validate),
+    ("check", "compare the specs with the live state", _add_check),
+    ("snapshot", "save the live state to a JSON file", _add_snapshot),
+    ("export", "write spec files from the live state", _add_export),
+    ("plan", "compute the changes that make Datadog equal to the specs", _add_plan),
+    ("apply", "apply a saved plan, or plan and apply the specs at once", _add_apply),
+    ("adopt", ADOPT, add_adopt),
+    ("comment", "post or update the pull-request comment", _add_comment),
+    ("schema", "print the spec JSON Schema (for editors: see README)", _add_schema),
+)

@@ -37,6 +37,7 @@ def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
     for action in parser._actions:
         found.update(o for o in action.option_strings if o.startswith("--"))
         if isinstance(action, argparse._SubParsersAction):
+            getattr(action, "complete", lambda: None)()  # every command's arguments added
             for sub in action.choices.values():
                 found |= _option_strings(sub)
     return found
