@@ -59,7 +59,8 @@ class _Section:
 def render(report: Report, options: RenderOptions) -> str:
     """The report as GitHub-flavoured Markdown, at most ``options.markdown_budget`` long."""
     counts = s.count(report)
-    head = mh.head(report, counts)
+    groups = s.by_entity(report)  # the head and the sections both need them
+    head = mh.head(report, counts, groups)
     if len(head) + _RESERVE > options.markdown_budget:
         head = mh.headline(report, counts)
     if report.problems:
@@ -67,7 +68,7 @@ def render(report: Report, options: RenderOptions) -> str:
     elif report.base:
         sections = _three_way(report, options)
     else:
-        sections = _per_entity(report, options)
+        sections = _per_entity(report, options, groups)
     shown = [x for x in sections if x.items or x.notices]
     if report.base is not None and report.resolved:
         options = replace(options, base_link=_at_commit(options.link_base, report.base.commit))
@@ -260,10 +261,10 @@ def _todo_two_way(example: DriftItem) -> Callable[[], str]:
     return todo
 
 
-def _per_entity(report: Report, options: RenderOptions) -> list[_Section]:
+def _per_entity(report: Report, options: RenderOptions, groups: s.Groups) -> list[_Section]:
     rank = {severity: index for index, severity in enumerate(s.SEVERITIES)}
     sections = []
-    for name, items in s.by_entity(report):
+    for name, items in groups:
         if not items:
             continue
         ordered = sorted(items, key=lambda item: rank[item.severity])  # failing first

@@ -60,7 +60,8 @@ def _summary_line(report: Report, counts: s.Counts) -> str:
     return " · ".join(parts)
 
 
-def head(report: Report, counts: s.Counts) -> str:
+def head(report: Report, counts: s.Counts, groups: s.Groups) -> str:
+    """The head; ``groups``: the report's items by entity (``summary.by_entity``)."""
     live = report.live
     meta = [f"Site {md_code(report.site, in_table=False)}"]
     if live is not None and live.snapshot is not None:  # never the time of the check
@@ -78,7 +79,7 @@ def head(report: Report, counts: s.Counts) -> str:
     meta.append(f"driftcheck {md_code(report.driftcheck_version, in_table=False)}")
     # the sentence holds our words and numbers only (no data): no escaping needed
     verdict = f"{s.sentence(report, counts)}\n\n{' · '.join(meta)}\n\n"
-    table = "" if report.problems else _summary_table(report)  # nothing was compared
+    table = "" if report.problems else _summary_table(report, groups)  # nothing compared
     return headline(report, counts) + verdict + _errors(report) + table
 
 
@@ -108,14 +109,13 @@ def _errors(report: Report) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _summary_table(report: Report) -> str:
+def _summary_table(report: Report, groups: s.Groups) -> str:
     statuses = {e.name: e for e in report.entities}
     unreadable = {e.entity for e in report.errors}
     rows = [
         "| Entity | Status | Connections | Failing | Warnings · ignored |",
         "|:--|:--|--:|--:|--:|",
     ]
-    groups = s.by_entity(report)
     failing = Counter(item.entity for item in report.failing)  # one pass, not one per row
     quiet = Counter(item.entity for item in report.items if item.severity != "error")
     for name, _ in groups[:_MAX_ENTITY_ROWS]:

@@ -141,7 +141,11 @@ def _three_way_sentence(report: Report, entities: str, connections: str, notices
     return f"No new drift from this change: {origin_phrase(report)} ({where}){notices}"
 
 
-def by_entity(report: Report) -> list[tuple[str, list[DriftItem]]]:
+#: The items of a report by entity, as :func:`by_entity` returns them.
+Groups = list[tuple[str, list[DriftItem]]]
+
+
+def by_entity(report: Report) -> Groups:
     """Every entity of the report with its items, in report order (items keep their order)."""
     names = [e.name for e in report.entities] + [e.entity for e in report.errors]
     groups: dict[str, list[DriftItem]] = {name: [] for name in names}
