@@ -66,14 +66,17 @@ def edit(doc: Document, key: yaml.Node | None, node: yaml.Node, plan: Plan) -> l
         return [_flow(doc, node, written, plan)]
     edits = [_replace(doc, written[i], text) for i, text in plan.replace.items()]
     kept = [i for i in range(len(written)) if i not in plan.remove]
+    at = doc.line_after(written[-1][1])  # where new entries go
     for i in sorted(plan.remove):
         # Blank lines between entries go with the entry they separate from one that stays
         # after it, else (the last entries) from the one that stays before it.
         before = not any(j > i for j in kept) and any(j < i for j in kept)
-        edits.append(_remove_lines(doc, written, i, blank_before=before))
+        edits += _remove_lines(doc, written, i, blank_before=before, filled=bool(plan.add_block))
     if plan.add_block:
-        at = doc.next_line(written[-1][1])
         lines = [line for entry in plan.add_block for line in entry]
+        if at in doc.keep_ends:  # a blank line there would enter the block's value
+            while lines and not lines[0].strip():
+                lines = lines[1:]
         edits.append(_insert(doc, at, lines, order=-int(node.start_mark.index)))
     elif not kept:
         edits.append(_empty_after_colon(doc, key, node))
@@ -99,28 +102,55 @@ def _insert(doc: Document, at: int, lines: Sequence[str], *, order: int) -> Edit
 
 
 def _remove_lines(
-    doc: Document, written: list[tuple[int, int, yaml.Node | None]], i: int, *, blank_before: bool
-) -> Edit:
+    doc: Document,
+    written: list[tuple[int, int, yaml.Node | None]],
+    i: int,
+    *,
+    blank_before: bool,
+    filled: bool,
+) -> list[Edit]:
     """An entry's own lines, and the blank lines that separate it from the next entry (or,
     for the last one, from the entry before), so that no two blank lines are left in a row
-    and the blank lines after the collection stay."""
+    and the blank lines after the collection stay.
+
+    An entry's text ends with its line break when it ends in a keep block (``|+``): its
+    lines stop there, and the blank lines before it, if it follows such a block, are that
+    block's value. The removal must then not leave blank lines right after the block (they
+    would enter its value): those blank lines are removed too, unless new entries of the
+    collection (``filled``) go right there, as an edit of their own so that an entry that
+    another collection adds at that place comes before it."""
     begin, finish = written[i][0], written[i][1]
-    start, end = doc.line_start(begin), doc.next_line(finish)
+    start, end = doc.line_start(begin), doc.line_after(finish)
     rest = doc.text[finish:end].strip()
     if doc.text[start:begin].strip() or (rest and not rest.startswith("#")):
-        raise Refused("the entry shares a line with other text: remove it by hand", begin)
+        raise Refused(
+            "the entry shares a line with other text (another entry or a value starts or "
+            "ends on one of its lines): remove it by hand, or put it on lines of its own",
+            begin,
+        )
     if blank_before:
         start = _blank_lines_before(doc, start) or start
     elif i + 1 < len(written):
-        while end < len(doc.text) and not doc.text[end : doc.next_line(end)].strip():
-            end = doc.next_line(end)
-    return Edit(doc.path, start, end, "")
+        end = _blank_lines_after(doc, end)
+    edits = [Edit(doc.path, start, end, "")]
+    at_new = filled and i == len(written) - 1
+    if start in doc.keep_ends and not at_new and _blank_lines_after(doc, end) > end:
+        edits.append(Edit(doc.path, end, _blank_lines_after(doc, end), ""))
+    return edits
+
+
+def _blank_lines_after(doc: Document, end: int) -> int:
+    """Where the blank lines starting at ``end`` (a line's start) stop."""
+    while end < len(doc.text) and not doc.text[end : doc.next_line(end)].strip():
+        end = doc.next_line(end)
+    return end
 
 
 def _blank_lines_before(doc: Document, start: int) -> int | None:
-    """Where the blank lines just above ``start`` begin, or None when there are none."""
+    """Where the blank lines just above ``start`` begin, or None when there are none (the
+    blank lines that end a keep block are its value, not lines between entries)."""
     at = start
-    while at > 0:
+    while at > 0 and at not in doc.keep_ends:
         previous = doc.line_start(at - 1)
         if doc.text[previous:at].strip():
             break

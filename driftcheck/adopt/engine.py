@@ -203,12 +203,15 @@ def _now(index: Index, item: DriftItem) -> Location | None:
 def _splice(raw: str, edits: list[Edit]) -> str:
     bom = raw.startswith("\ufeff")
     text = raw[1:] if bom else raw
-    out, at = [], 0
+    out, at, removed = [], 0, False
     for found in edits:
+        if found.start < at and removed and not found.new:
+            at = max(at, found.end)  # removals that overlap remove the text of both
+            continue
         if found.start < at:
             raise RuntimeError(f"{found.path}: overlapping edits at offset {found.start}")
         out += [text[at : found.start], found.new]
-        at = found.end
+        at, removed = found.end, not found.new
     out.append(text[at:])
     return ("\ufeff" if bom else "") + "".join(out)
 

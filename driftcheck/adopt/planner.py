@@ -305,7 +305,7 @@ class Planner:
         else:
             layout = _layout(doc, found.key, seq, fields, key)
             plan.add_block.append(block_lines(attributes, layout))
-        return int(seq.end_mark.index) if not seq.value else int(doc.next_line(doc.end(seq)))
+        return int(seq.end_mark.index) if not seq.value else int(doc.line_after(doc.end(seq)))
 
     def _new_key(
         self, parent: Place, key: str, attributes: dict[str, Any], fields: Layout | None
@@ -318,18 +318,15 @@ class Planner:
         column = doc.column(node.value[0][0].start_mark.index)
         layout = Layout(dash=column + 2, key=column + 4, fields=fields)
         plan.add_block.append([f"{' ' * column}{key}:", *block_lines(attributes, layout)])
-        return int(doc.next_line(doc.end(node)))
+        return int(doc.line_after(doc.end(node)))
 
 
 def _layout(
     doc: Document, key: yaml.Node | None, seq: yaml.SequenceNode, fields: Layout | None, name: str
 ) -> Layout:
     """The layout of the items of ``seq``, from its last item."""
-    spaced = name == "connections"
-    written = doc.items(seq)
-    if len(written) >= 2:
-        between = doc.text[written[-2][2] : doc.line_start(written[-1][1])].split("\n")
-        spaced = any(not line.strip() for line in between[1:-1])
+    spaced = doc.spaced(seq)
+    spaced = name == "connections" if spaced is None else spaced
     last = seq.value[-1] if seq.value else None
     if isinstance(last, yaml.MappingNode) and last.value:
         return layout_of(doc, last, spaced=spaced, fields=fields)

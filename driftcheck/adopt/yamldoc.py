@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -75,6 +76,10 @@ class Document:
     anchor_of: dict[int, tuple[str, int]] = field(default_factory=dict)
     alias_at: dict[str, list[int]] = field(default_factory=dict)
     uses: dict[int, int] = field(default_factory=dict)
+    #: where each block scalar that keeps its trailing line breaks (``|+``, ``>+``) ends: at
+    #: the start of the first line after it that is not blank, for its blank lines are part
+    #: of its value (a blank line written there would enter the value)
+    keep_ends: frozenset[int] = frozenset()
 
     @property
     def newline(self) -> str:
@@ -109,6 +114,13 @@ class Document:
         the last line)."""
         end = self.text.find("\n", index)
         return len(self.text) if end < 0 else end + 1
+
+    def line_after(self, index: int) -> int:
+        """The start of the line after text that ends at ``index`` (an entry's end): ``index``
+        itself when that text ends with its line break (a keep block), else the next line."""
+        if index in self.keep_ends:
+            return index
+        return self.next_line(index)
 
     def column(self, index: int) -> int:
         """0-based column of ``index``."""
@@ -148,6 +160,17 @@ class Document:
             after = stop
         return out
 
+    def spaced(self, seq: yaml.SequenceNode) -> bool | None:
+        """Whether the last two items of a block sequence are apart by a blank line (None
+        when it has no two items to tell by). An item that ends in a keep block does not
+        count: the blank lines after its last line are its value."""
+        pairs = [p for p in pairwise(self.items(seq)) if p[0][2] not in self.keep_ends]
+        if not pairs:
+            return None
+        first, second = pairs[-1]
+        between = self.text[first[2] : self.line_start(second[1])].split("\n")
+        return any(not line.strip() for line in between[1:-1])
+
     def value_end(self, node: yaml.Node) -> int:
         """Where the text to replace by a new value ends: a block scalar without the line
         breaks and blank lines after its last line."""
@@ -172,10 +195,16 @@ class Document:
         start, stop = node.start_mark.index, node.end_mark.index
         if node.style not in ("|", ">"):
             return int(stop)
-        header = self.text[start : self.next_line(start)].split("#")[0]
-        if "+" in header:
+        if self.keeps(node):
             return int(stop)  # kept trailing line breaks are part of the value
         return self._last_line_end(start, stop)
+
+    def keeps(self, node: yaml.Node) -> bool:
+        """Whether ``node`` is a block scalar that keeps its trailing line breaks."""
+        if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
+            return False
+        start = node.start_mark.index
+        return "+" in self.text[start : self.next_line(start)].split("#")[0]
 
     def item_start(self, node: yaml.Node) -> int:
         """Where a block sequence item's dash is."""
@@ -202,24 +231,28 @@ def parse(path: str, raw: str) -> Document:
     if not isinstance(root, yaml.MappingNode):
         raise ComposeError(f"{path}: the top level is not a mapping")
     doc = Document(path, text, bom, root, loader.anchor_of, loader.alias_at)
-    _count(root, doc.uses)
+    nodes = _count(root, doc.uses)
+    doc.keep_ends = frozenset(int(node.end_mark.index) for node in nodes if doc.keeps(node))
     return doc
 
 
-def _count(node: yaml.Node, uses: dict[int, int]) -> None:
-    """How many places reach each node (an anchored node once more per alias)."""
-    stack = [node]
+def _count(node: yaml.Node, uses: dict[int, int]) -> list[yaml.Node]:
+    """How many places reach each node (an anchored node once more per alias); returns
+    every node once."""
+    stack, nodes = [node], []
     while stack:
         current = stack.pop()
         seen = uses.get(id(current), 0)
         uses[id(current)] = seen + 1
         if seen:
             continue
+        nodes.append(current)
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 stack += [key, value]
         elif isinstance(current, yaml.SequenceNode):
             stack += current.value
+    return nodes
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ def lines_of(path: Path, text: str, entity: str, conn: str, field: str | None) -
     place = Index([doc]).connections[(entity, conn)]
     if field is not None:
         place = next(p for p in items(place, "fields") if p.node.value[0][1].value == field)
-    return text[doc.line_start(doc.item_start(place.node)) : doc.next_line(doc.end(place.node))]
+    return text[doc.line_start(doc.item_start(place.node)) : doc.line_after(doc.end(place.node))]
 
 
 @SETTINGS
