@@ -48,7 +48,9 @@ def _candidates(
         return [quoted(new)]
     content = _content_indent(doc, node, indent)
     if node.style == "|":
-        found = kept_apart(literal(new, content - 2))
+        found = literal(new, content - 2)
+        if not doc.keeps(node):  # a keep block is replaced whole: no blank line follows it
+            found = kept_apart(found)
         if found is None and new and "\n" not in new and new[0] not in " \t":
             found = "|-\n" + " " * content + new  # one line kept in its block
         return [found] if found else []

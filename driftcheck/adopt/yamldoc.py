@@ -173,8 +173,14 @@ class Document:
 
     def value_end(self, node: yaml.Node) -> int:
         """Where the text to replace by a new value ends: a block scalar without the line
-        breaks and blank lines after its last line."""
+        breaks and blank lines after its last line; a keep block (whose blank lines are its
+        value) without its last line break only, so that the next line stays apart."""
         stop = int(node.end_mark.index)
+        if self.keeps(node):
+            for newline in ("\r\n", "\n"):
+                if self.text.endswith(newline, node.start_mark.index, stop):
+                    return stop - len(newline)
+            return stop
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
             return self._last_line_end(node.start_mark.index, stop)
         return stop

@@ -169,15 +169,29 @@ def test_adopt_next_to_a_keep_block_edits_exactly_the_entry(
     assert check.code == 0, check.out
 
 
-def test_the_keep_block_value_itself_can_still_be_changed(tmp_path: Path) -> None:
+CHANGED = {
+    # a keep block is replaced whole (its blank lines with it), in its style where it can be
+    "Bob\n\n\n": "            display_name: |+\n              Bob\n\n\n",
+    "Bob\n\n": "            display_name: |+\n              Bob\n\n",
+    "Bob\nLee\n": "            display_name: |\n              Bob\n              Lee\n",
+    "Bob": "            display_name: |-\n              Bob\n",
+}
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+@pytest.mark.parametrize("new", CHANGED)
+def test_a_keep_block_value_is_replaced_whole(tmp_path: Path, new: str, crlf: bool) -> None:
+    before = HEAD + conn("a") + field("1", KEEP) + field("2")
+    expected = HEAD + conn("a") + field("1", CHANGED[new]) + field("2")
+    if crlf:
+        before, expected = before.replace("\n", "\r\n"), expected.replace("\n", "\r\n")
     spec = tmp_path / "users.yaml"
-    spec.write_text(HEAD + conn("a") + field("1", KEEP) + field("2"), encoding="utf-8")
-    live = yaml.safe_load(spec.read_text("utf-8"))["entities"]["users"]["connections"]
-    live[0]["fields"][0]["display_name"] = "Bob\n\n\n"
+    spec.write_bytes(before.encode("utf-8"))
+    live = yaml.safe_load(expected)["entities"]["users"]["connections"]
+    assert live[0]["fields"][0]["display_name"] == new
     snapshot = write_live_snapshot(tmp_path / "live.json", {"users": live})
     done = run_cli("adopt", str(spec), "--live-snapshot", snapshot, now=NOW)
     assert done.code == 0, done.err
-    loaded = yaml.safe_load(spec.read_text("utf-8"))["entities"]["users"]["connections"]
-    assert loaded == live
+    assert spec.read_bytes().decode("utf-8") == expected
     check = run_cli("check", str(spec), "--live-snapshot", snapshot, now=NOW)
     assert check.code == 0, check.out
