@@ -198,6 +198,15 @@ JSON_VALUES = st.recursive(
 )
 
 
+def _copy_and_place(data: st.DataObject, which: int) -> tuple[Any, Any]:
+    """A copy of ``DOCUMENTS[which]``, and one of its objects or lists, drawn."""
+    document = copy.deepcopy(DOCUMENTS[which])
+    target = document
+    for part in data.draw(st.sampled_from(_places(document))):
+        target = target[part]
+    return document, target
+
+
 def test_reports_driftcheck_writes_pass_the_fast_check_without_jsonschema() -> None:
     for document in DOCUMENTS:
         assert _certainly_valid()(document)
@@ -208,11 +217,7 @@ def test_reports_driftcheck_writes_pass_the_fast_check_without_jsonschema() -> N
 def test_the_fast_check_accepts_a_changed_report_only_if_jsonschema_does(
     data: st.DataObject, which: int, value: Any
 ) -> None:
-    document = copy.deepcopy(DOCUMENTS[which])
-    path = data.draw(st.sampled_from(_places(document)))
-    target = document
-    for part in path:
-        target = target[part]
+    document, target = _copy_and_place(data, which)
     if isinstance(target, dict):
         keys = [*sorted(target), "extra"]
         target[data.draw(st.sampled_from(keys))] = value
@@ -231,11 +236,7 @@ def test_the_fast_check_accepts_a_report_with_a_member_removed_or_added_only_if_
 ) -> None:
     """Deleting a key or an item, or adding an item to a list (of any JSON value, or a copy
     of a sibling with one change), at any place of a real report."""
-    document = copy.deepcopy(DOCUMENTS[which])
-    path = data.draw(st.sampled_from(_places(document)))
-    target = document
-    for part in path:
-        target = target[part]
+    document, target = _copy_and_place(data, which)
     if isinstance(target, dict):
         if not target:
             return
