@@ -189,16 +189,14 @@ def comment_body(report: Report, marker: str, link_base: str | None) -> str:
     smaller budget when its characters are wider than the renderer assumed.
     """
     from driftcheck.reporters import MARKDOWN_BUDGET, RenderOptions, render
-    from driftcheck.reporters.markdown_head import without_time
+    from driftcheck.reporters.markdown_head import read_time
 
     budget = min(MARKDOWN_BUDGET, MAX_BODY - len(marker) - 100)
-    timeless_report = without_time(report)
     for _ in range(3):
         options = RenderOptions(link_base=link_base, markdown_budget=budget)
         shown = render(report, "markdown", options)
-        timeless = shown  # rendered twice only when the report shows the time of the check
-        if timeless_report is not report:
-            timeless = render(timeless_report, "markdown", options)
+        # every run reads anew: the time of the read changes with each, the drift may not
+        timeless = shown.replace(read_time(report), "read at", 1)
         digest = hashlib.sha256(timeless.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         body = f"{marker}\n<!-- driftcheck:digest {digest} -->\n{shown}"
         excess = _width(body) - MAX_BODY

@@ -4,7 +4,6 @@ and the version, the incomplete-check caution, and a summary table of 5 columns.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 
 from driftcheck.escape import md_code, md_text
@@ -69,8 +68,7 @@ def head(report: Report, counts: s.Counts, groups: s.Groups) -> str:
             f"Live state from the snapshot {md_code(live.snapshot, in_table=False)} "
             f"(site {md_code(report.site, in_table=False)})"
         ]
-    read_at = live.read_at if live is not None else report.generated_at  # see without_time
-    meta.append(f"read at {md_code(read_at, in_table=False)}")
+    meta.append(read_time(report))
     if report.base is not None:
         meta.append(
             f"base {md_code(report.base.rev, in_table=False)} "
@@ -83,11 +81,12 @@ def head(report: Report, counts: s.Counts, groups: s.Groups) -> str:
     return headline(report, counts) + verdict + _errors(report) + table
 
 
-def without_time(report: Report) -> Report:
-    """``report`` without the time of the check (``generated_at``), for a digest of what the
-    Markdown report says: the report itself when the Markdown does not show that time (it
-    does only as the time of the read when no live state was read, in :func:`head`)."""
-    return report if report.live is not None else dataclasses.replace(report, generated_at="")
+def read_time(report: Report) -> str:
+    """The time of the read as the head writes it (``read at `...```): the live state's
+    read, else the check's own time. The comment's digest leaves exactly this text out."""
+    live = report.live
+    read_at = live.read_at if live is not None else report.generated_at
+    return f"read at {md_code(read_at, in_table=False)}"
 
 
 def _errors(report: Report) -> str:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fakes.datadog_api import FakeDatadog
 from fakes.github_api import FakeGitHub
 from fakes.hostile_http import hostile
 from helpers import Result, pull_request_env, run_cli
@@ -201,3 +202,30 @@ def test_the_author_of_our_comment_can_be_named(
     assert code == 0
     assert out.startswith("updated the comment"), out
     assert len(github.bodies(PR)) == 1
+
+
+def test_a_rerun_of_a_live_check_finding_the_same_drift_leaves_the_comment_alone(
+    env: dict[str, str], github: FakeGitHub, tmp_path: Path, fake_datadog: FakeDatadog
+) -> None:
+    # Each run reads Datadog anew (the read time is the time of the run): a rerun that finds
+    # the same drift must not edit the comment for a new time; new drift must.
+    import datetime as dt
+
+    from fakes.datadog_api import sample_connection
+    from helpers import ONE_CONNECTION_SPEC
+
+    fake_datadog.set_connections("users", [sample_connection("user-profiles-connection")])
+    spec = tmp_path / "users.yaml"
+    spec.write_text(ONE_CONNECTION_SPEC.replace("ref_table", "lookup_table"), encoding="utf-8")
+    report = tmp_path / "report.json"
+    outcomes = []
+    for hour in (10, 11, 12):
+        if hour == 12:
+            spec.write_text(ONE_CONNECTION_SPEC.replace("email", "user_id"), encoding="utf-8")
+        now = dt.datetime(2026, 11, 20, hour, 0, tzinfo=dt.UTC)
+        argv = ("check", str(spec), "--report-json", str(report), "--entity", "users")
+        assert run_cli(*argv, env={**env, **fake_datadog.env()}, now=now).code == 2
+        outcomes.append(run(env, "comment", str(report), "--key", "k").out)
+    assert outcomes[0].startswith("created the comment"), outcomes
+    assert "is up to date" in outcomes[1], outcomes
+    assert outcomes[2].startswith("updated the comment"), outcomes

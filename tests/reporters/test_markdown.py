@@ -24,7 +24,7 @@ from samples import (
 from driftcheck.escape import terminal
 from driftcheck.model import EntityStatus, LiveSource, Location
 from driftcheck.reporters import RenderOptions, render
-from driftcheck.reporters.markdown_head import without_time
+from driftcheck.reporters.markdown_head import read_time
 from driftcheck.reporters.summary import show_value
 
 OUR_HTML = re.compile(
@@ -257,26 +257,29 @@ def test_a_resolved_item_links_to_its_line_in_the_base_commit() -> None:
     make=st.sampled_from([representative, hostile, three_way]),
     first=st.text(max_size=25),
     second=st.text(max_size=25),
+    snapshot=st.none() | st.text(max_size=10),
 )
-def test_the_time_of_the_check_shows_only_when_no_live_state_was_read(
-    make: Any, first: str, second: str
+def test_the_time_of_the_read_is_the_only_time_shown_and_the_digest_can_leave_it_out(
+    make: Any, first: str, second: str, snapshot: str | None
 ) -> None:
-    """What the comment's digest relies on (``markdown_head.without_time``): with a live
-    state the Markdown is the same whatever ``generated_at`` holds, so one render is both
-    the body and what its digest covers; without one, only the report without the time
-    renders the same for two times."""
-    read = dataclasses.replace(make(), live=LiveSource(read_at="2026-11-21T07:59:00Z"))
-    at_first = dataclasses.replace(read, generated_at=first)
-    assert render(at_first, "markdown") == render(
-        dataclasses.replace(read, generated_at=second), "markdown"
-    )
-    assert without_time(at_first) is at_first
-    times = ("2026-11-21T08:00:00Z", "2026-11-22T09:30:00Z")
-    unread = [dataclasses.replace(make(), generated_at=when) for when in times]
-    assert render(unread[0], "markdown") != render(unread[1], "markdown")
-    timeless = [without_time(rep) for rep in unread]
-    assert [rep.generated_at for rep in timeless] == ["", ""]
-    assert render(timeless[0], "markdown") == render(timeless[1], "markdown")
+    """What the comment's digest relies on (``markdown_head.read_time``): the head shows one
+    time, the read's (the check's own when nothing was read), written exactly as
+    ``read_time`` says; without it two runs at other times render the same."""
+    reads = [
+        dataclasses.replace(
+            make(), generated_at=when, live=LiveSource(read_at=when, snapshot=snapshot)
+        )
+        for when in (first, second)
+    ]
+    unread = [dataclasses.replace(make(), generated_at=when, live=None) for when in (first, second)]
+    for pair in (reads, unread):
+        shown = [render(rep, "markdown") for rep in pair]
+        assert all(read_time(rep) in text for rep, text in zip(pair, shown, strict=True))
+        timeless = [
+            text.replace(read_time(rep), "read at", 1)
+            for rep, text in zip(pair, shown, strict=True)
+        ]
+        assert timeless[0] == timeless[1]
 
 
 def test_the_suggested_ignore_entry_escapes_every_selector() -> None:
