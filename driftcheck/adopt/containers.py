@@ -67,11 +67,18 @@ def edit(doc: Document, key: yaml.Node | None, node: yaml.Node, plan: Plan) -> l
     edits = [_replace(doc, written[i], text) for i, text in plan.replace.items()]
     kept = [i for i in range(len(written)) if i not in plan.remove]
     at = doc.line_after(written[-1][1])  # where new entries go
+    removed: list[Edit] = []
     for i in sorted(plan.remove):
         # Blank lines between entries go with the entry they separate from one that stays
         # after it, else (the last entries) from the one that stays before it.
         before = not any(j > i for j in kept) and any(j < i for j in kept)
-        edits += _remove_lines(doc, written, i, blank_before=before, filled=bool(plan.add_block))
+        found = _remove_lines(doc, written, i, blank_before=before)
+        if removed and removed[-1].end == found.start:  # entries removed in a row
+            found = Edit(doc.path, removed.pop().start, found.end, "")
+        removed.append(found)
+    for removal in removed:
+        guard = _after_keep(doc, removal, filled=bool(plan.add_block) and removal.end == at)
+        edits += [removal] if guard is None else [removal, guard]
     if plan.add_block:
         lines = [line for entry in plan.add_block for line in entry]
         if at in doc.keep_ends:  # a blank line there would enter the block's value
@@ -97,28 +104,25 @@ def _lines(doc: Document, text: str) -> str:
 def _insert(doc: Document, at: int, lines: Sequence[str], *, order: int) -> Edit:
     text = "\n".join(lines) + "\n"
     if at == len(doc.text) and doc.text and not doc.text.endswith("\n"):
+        if doc.open_block is not None:
+            raise Refused(
+                "the file ends in a block scalar (| or >) with no line break after its last "
+                "line: an entry written after it would add a line break to its value; write "
+                "its header with '-' (|- or >-) so that it keeps none, then run adopt again",
+                doc.open_block,
+            )
         text = "\n" + text
     return Edit(doc.path, at, at, _lines(doc, text), order)
 
 
 def _remove_lines(
-    doc: Document,
-    written: list[tuple[int, int, yaml.Node | None]],
-    i: int,
-    *,
-    blank_before: bool,
-    filled: bool,
-) -> list[Edit]:
+    doc: Document, written: list[tuple[int, int, yaml.Node | None]], i: int, *, blank_before: bool
+) -> Edit:
     """An entry's own lines, and the blank lines that separate it from the next entry (or,
     for the last one, from the entry before), so that no two blank lines are left in a row
-    and the blank lines after the collection stay.
-
-    An entry's text ends with its line break when it ends in a keep block (``|+``): its
-    lines stop there, and the blank lines before it, if it follows such a block, are that
-    block's value. The removal must then not leave blank lines right after the block (they
-    would enter its value): those blank lines are removed too, unless new entries of the
-    collection (``filled``) go right there, as an edit of their own so that an entry that
-    another collection adds at that place comes before it."""
+    and the blank lines after the collection stay. An entry's text ends with its line break
+    when it ends in a keep block (``|+``), and the blank lines before an entry that follows
+    such a block are that block's value: they stay."""
     begin, finish = written[i][0], written[i][1]
     start, end = doc.line_start(begin), doc.line_after(finish)
     rest = doc.text[finish:end].strip()
@@ -132,11 +136,18 @@ def _remove_lines(
         start = _blank_lines_before(doc, start) or start
     elif i + 1 < len(written):
         end = _blank_lines_after(doc, end)
-    edits = [Edit(doc.path, start, end, "")]
-    at_new = filled and i == len(written) - 1
-    if start in doc.keep_ends and not at_new and _blank_lines_after(doc, end) > end:
-        edits.append(Edit(doc.path, end, _blank_lines_after(doc, end), ""))
-    return edits
+    return Edit(doc.path, start, end, "")
+
+
+def _after_keep(doc: Document, removal: Edit, *, filled: bool) -> Edit | None:
+    """A removal right after a keep block must not leave blank lines there (they would
+    enter its value): they are removed too, unless new entries (``filled``) go right
+    there; as an edit of their own, so that an entry another collection adds at that
+    place comes before it."""
+    stop = _blank_lines_after(doc, removal.end)
+    if removal.start not in doc.keep_ends or filled or stop == removal.end:
+        return None
+    return Edit(doc.path, removal.end, stop, "")
 
 
 def _blank_lines_after(doc: Document, end: int) -> int:

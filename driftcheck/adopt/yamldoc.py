@@ -80,6 +80,9 @@ class Document:
     #: the start of the first line after it that is not blank, for its blank lines are part
     #: of its value (a blank line written there would enter the value)
     keep_ends: frozenset[int] = frozenset()
+    #: the ``|`` or ``>`` block (not ``|-``) that the text ends in with no line break, whose
+    #: value a line break written after it would change; None when there is none
+    open_block: int | None = None
 
     @property
     def newline(self) -> str:
@@ -239,7 +242,18 @@ def parse(path: str, raw: str) -> Document:
     doc = Document(path, text, bom, root, loader.anchor_of, loader.alias_at)
     nodes = _count(root, doc.uses)
     doc.keep_ends = frozenset(int(node.end_mark.index) for node in nodes if doc.keeps(node))
+    if not text.endswith("\n"):
+        doc.open_block = next((int(n.start_mark.index) for n in nodes if _open(doc, n)), None)
     return doc
+
+
+def _open(doc: Document, node: yaml.Node) -> bool:
+    """Whether ``node`` is a block scalar that ends the text and takes a line break after it."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
+        return False
+    start = node.start_mark.index
+    header = doc.text[start : doc.next_line(start)].split("#")[0]
+    return node.end_mark.index == len(doc.text) and "-" not in header
 
 
 def _count(node: yaml.Node, uses: dict[int, int]) -> list[yaml.Node]:

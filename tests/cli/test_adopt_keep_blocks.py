@@ -195,3 +195,35 @@ def test_a_keep_block_value_is_replaced_whole(tmp_path: Path, new: str, crlf: bo
     assert spec.read_bytes().decode("utf-8") == expected
     check = run_cli("check", str(spec), "--live-snapshot", snapshot, now=NOW)
     assert check.code == 0, check.out
+
+
+@pytest.mark.parametrize("header", ["|+", "|", ">", "|2+"])
+def test_an_entry_after_a_block_that_ends_the_file_without_a_line_break_is_refused(
+    tmp_path: Path, header: str
+) -> None:
+    # the block's value has no final line break; one written after it would enter its value
+    spec = tmp_path / "users.yaml"
+    text = HEAD + conn("a") + field("1", f"            display_name: {header}\n              Ann")
+    spec.write_text(text, encoding="utf-8")
+    live = yaml.safe_load(text)["entities"]["users"]["connections"]
+    live[0]["fields"].append({"id": "f2", "source_name": "s2", "type": "string"})
+    snapshot = write_live_snapshot(tmp_path / "live.json", {"users": live})
+    done = run_cli("adopt", str(spec), "--live-snapshot", snapshot, now=NOW)
+    assert done.code == 2 and done.out == ""
+    assert f"{spec}:12:27: error: cannot adopt added field users/a/f2: the file ends in a " in (
+        done.err
+    )
+    assert "write its header with '-' (|- or >-) so that it keeps none" in done.err
+    assert spec.read_text(encoding="utf-8") == text
+
+
+def test_an_entry_after_a_strip_block_that_ends_the_file_is_added(tmp_path: Path) -> None:
+    spec = tmp_path / "users.yaml"
+    text = HEAD + conn("a") + field("1", "            display_name: |-\n              Ann")
+    spec.write_text(text, encoding="utf-8")
+    live = yaml.safe_load(text)["entities"]["users"]["connections"]
+    live[0]["fields"].append({"id": "f2", "source_name": "s2", "type": "string"})
+    snapshot = write_live_snapshot(tmp_path / "live.json", {"users": live})
+    done = run_cli("adopt", str(spec), "--live-snapshot", snapshot, now=NOW)
+    assert done.code == 0, done.err
+    assert spec.read_text(encoding="utf-8") == text + "\n" + field("2")
