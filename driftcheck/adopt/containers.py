@@ -67,23 +67,13 @@ def edit(doc: Document, key: yaml.Node | None, node: yaml.Node, plan: Plan) -> l
     edits = [_replace(doc, written[i], text) for i, text in plan.replace.items()]
     kept = [i for i in range(len(written)) if i not in plan.remove]
     at = doc.line_after(written[-1][1])  # where new entries go
-    removed: list[Edit] = []
     for i in sorted(plan.remove):
         # Blank lines between entries go with the entry they separate from one that stays
         # after it, else (the last entries) from the one that stays before it.
         before = not any(j > i for j in kept) and any(j < i for j in kept)
-        found = _remove_lines(doc, written, i, blank_before=before)
-        if removed and removed[-1].end == found.start:  # entries removed in a row
-            found = Edit(doc.path, removed.pop().start, found.end, "")
-        removed.append(found)
-    for removal in removed:
-        guard = _after_keep(doc, removal, filled=bool(plan.add_block) and removal.end == at)
-        edits += [removal] if guard is None else [removal, guard]
+        edits.append(_remove_lines(doc, written, i, blank_before=before))
     if plan.add_block:
         lines = [line for entry in plan.add_block for line in entry]
-        if at in doc.keep_ends:  # a blank line there would enter the block's value
-            while lines and not lines[0].strip():
-                lines = lines[1:]
         edits.append(_insert(doc, at, lines, order=-int(node.start_mark.index)))
     elif not kept:
         edits.append(_empty_after_colon(doc, key, node))
@@ -122,7 +112,8 @@ def _remove_lines(
     for the last one, from the entry before), so that no two blank lines are left in a row
     and the blank lines after the collection stay. An entry's text ends with its line break
     when it ends in a keep block (``|+``), and the blank lines before an entry that follows
-    such a block are that block's value: they stay."""
+    such a block are that block's value: they stay (and no blank line is left right after
+    it: see ``engine._splice``)."""
     begin, finish = written[i][0], written[i][1]
     start, end = doc.line_start(begin), doc.line_after(finish)
     rest = doc.text[finish:end].strip()
@@ -137,17 +128,6 @@ def _remove_lines(
     elif i + 1 < len(written):
         end = _blank_lines_after(doc, end)
     return Edit(doc.path, start, end, "")
-
-
-def _after_keep(doc: Document, removal: Edit, *, filled: bool) -> Edit | None:
-    """A removal right after a keep block must not leave blank lines there (they would
-    enter its value): they are removed too, unless new entries (``filled``) go right
-    there; as an edit of their own, so that an entry another collection adds at that
-    place comes before it."""
-    stop = _blank_lines_after(doc, removal.end)
-    if removal.start not in doc.keep_ends or filled or stop == removal.end:
-        return None
-    return Edit(doc.path, removal.end, stop, "")
 
 
 def _blank_lines_after(doc: Document, end: int) -> int:

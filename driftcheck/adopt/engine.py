@@ -164,9 +164,8 @@ def _apply(texts: dict[str, str], planned: Planned) -> dict[str, str]:
         by_file.setdefault(found.path, []).append(found)
     new_texts = dict(texts)
     for path, edits in by_file.items():
-        new_texts[path] = _splice(
-            texts[path], sorted(edits, key=lambda e: (e.start, e.end, e.order))
-        )
+        ordered = sorted(edits, key=lambda e: (e.start, e.end, e.order))
+        new_texts[path] = _splice(texts[path], ordered, planned.keep_ends.get(path, frozenset()))
     return new_texts
 
 
@@ -200,20 +199,36 @@ def _now(index: Index, item: DriftItem) -> Location | None:
     return owner.doc.location(key.start_mark.index)
 
 
-def _splice(raw: str, edits: list[Edit]) -> str:
+def _splice(raw: str, edits: list[Edit], keep_ends: frozenset[int] = frozenset()) -> str:
+    """``raw`` with ``edits`` (sorted) made. Where the text written so far ends a keep
+    block (``|+``, ``keep_ends``), the blank lines at the start of what comes next (after a
+    removal, or an inserted entry's separating line) are left out: they would enter its
+    value."""
     bom = raw.startswith("\ufeff")
     text = raw[1:] if bom else raw
-    out, at, removed = [], 0, False
+    out: list[str] = []
+    at, removed, glued = 0, False, False
     for found in edits:
         if found.start < at and removed and not found.new:
             at = max(at, found.end)  # removals that overlap remove the text of both
             continue
         if found.start < at:
             raise RuntimeError(f"{found.path}: overlapping edits at offset {found.start}")
-        out += [text[at : found.start], found.new]
+        for written, ends_at in ((text[at : found.start], found.start), (found.new, None)):
+            piece = _without_blank_lines(written) if glued else written
+            if piece:
+                out.append(piece)
+                glued = ends_at in keep_ends
         at, removed = found.end, not found.new
-    out.append(text[at:])
+    out.append(_without_blank_lines(text[at:]) if glued else text[at:])
     return ("\ufeff" if bom else "") + "".join(out)
+
+
+def _without_blank_lines(piece: str) -> str:
+    """``piece`` without the blank lines it starts with."""
+    while "\n" in piece and not piece[: piece.index("\n")].strip():
+        piece = piece[piece.index("\n") + 1 :]
+    return piece
 
 
 def _location(path: str, raw: str, offset: int) -> Location:

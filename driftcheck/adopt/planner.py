@@ -56,6 +56,7 @@ class Planned:
     edits: list[Edit] = field(default_factory=list)
     made: list[tuple[DriftItem, str, int]] = field(default_factory=list)
     refused: list[tuple[DriftItem, str, str | None]] = field(default_factory=list)
+    keep_ends: dict[str, frozenset[int]] = field(default_factory=dict)  # Document.keep_ends
 
 
 class Planner:
@@ -64,7 +65,7 @@ class Planner:
     def __init__(self, docs: Sequence[Document], live: LiveState) -> None:
         self.index = Index(docs)
         self.live = live
-        self.result = Planned()
+        self.result = Planned(keep_ends={doc.path: doc.keep_ends for doc in docs})
         self._collections: dict[int, _Collection] = {}
         self._current: DriftItem
 
