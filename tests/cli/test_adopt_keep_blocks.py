@@ -125,6 +125,13 @@ CASES: dict[str, list[str]] = {
     "connection added after one ending in |+": [
         HEAD, conn("a"), field("1", KEEP), New(added("b")),
     ],
+    # edits of two collections meeting right after the block
+    "connection removed after one ending in |+, and one added": [
+        HEAD, conn("a"), field("1", KEEP), Cut(conn("b", None)), New(added("c")),
+    ],
+    "last field after |+ removed, and a connection added": [
+        HEAD, conn("a"), field("1", KEEP), Cut(field("2")), New(added("b")),
+    ],
     # the blank lines of a keep block count as the blank line between connections
     "connection added after two, the first ending in |+": [
         HEAD, conn("a"), field("1", KEEP), conn("b", None), New("\n" + added("c")),
