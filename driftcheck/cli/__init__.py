@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO
 
@@ -89,6 +88,8 @@ def main(
         return int(ExitCode.INTERRUPTED if stopped else ExitCode.TERMINATED)
     except Exception as exc:  # a bug: never let it look like a finding
         if debug:
+            import traceback  # only for a bug, with --debug
+
             err.write(traceback.format_exc())
         err.write(
             f"internal error: {type(exc).__name__}: {terminal(str(exc))}\n"
