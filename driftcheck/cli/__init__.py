@@ -88,9 +88,7 @@ def main(
         return int(ExitCode.INTERRUPTED if stopped else ExitCode.TERMINATED)
     except Exception as exc:  # a bug: never let it look like a finding
         if debug:
-            import traceback  # only for a bug, with --debug
-
-            err.write(traceback.format_exc())
+            err.write(_traceback())
         err.write(
             f"internal error: {type(exc).__name__}: {terminal(str(exc))}\n"
             "This is a bug in driftcheck; rerun with --debug for the traceback.\n"
@@ -180,6 +178,12 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _traceback() -> str:
+    import traceback  # only to show a bug with --debug: not imported by every start
+
+    return traceback.format_exc()
 
 
 def _safe_multiline(text: str) -> str:
