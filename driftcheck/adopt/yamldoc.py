@@ -210,10 +210,16 @@ class Document:
 
     def keeps(self, node: yaml.Node) -> bool:
         """Whether ``node`` is a block scalar that keeps its trailing line breaks."""
+        return self.chomping(node) == "+"
+
+    def chomping(self, node: yaml.Node) -> str | None:
+        """A block scalar's chomping indicator ('+' keep, '-' strip, '' clip); None for
+        other nodes."""
         if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
-            return False
+            return None
         start = node.start_mark.index
-        return "+" in self.text[start : self.next_line(start)].split("#")[0]
+        header = self.text[start : self.next_line(start)].split("#")[0]
+        return next((c for c in "+-" if c in header), "")
 
     def item_start(self, node: yaml.Node) -> int:
         """Where a block sequence item's dash is."""
@@ -249,11 +255,7 @@ def parse(path: str, raw: str) -> Document:
 
 def _open(doc: Document, node: yaml.Node) -> bool:
     """Whether ``node`` is a block scalar that ends the text and takes a line break after it."""
-    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
-        return False
-    start = node.start_mark.index
-    header = doc.text[start : doc.next_line(start)].split("#")[0]
-    return node.end_mark.index == len(doc.text) and "-" not in header
+    return node.end_mark.index == len(doc.text) and doc.chomping(node) in ("", "+")
 
 
 def _count(node: yaml.Node, uses: dict[int, int]) -> list[yaml.Node]:
