@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -90,16 +90,7 @@ def emit(value: Any, newline: str, parts: list[str], prefixes: Prefixes) -> None
     if kind is dict:
         _emit_dict(value, newline, parts, prefixes)
     elif kind is list or kind is tuple:
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + _INDENT
-        opening, between = "[" + inner, "," + inner
-        for item in value:
-            parts.append(opening)
-            opening = between
-            emit(item, inner, parts, prefixes)
-        parts.append(newline + "]")
+        write_list(value, newline, parts, lambda item, inner: emit(item, inner, parts, prefixes))
     elif kind is Written:
         value.write(newline, prefixes, parts)
     else:
@@ -107,6 +98,23 @@ def emit(value: Any, newline: str, parts: list[str], prefixes: Prefixes) -> None
         if text is None:  # a dict or list subclass: the standard encoder's own rules
             raise Unusual
         parts.append(text)
+
+
+def write_list(
+    values: Sequence[Any], newline: str, parts: list[str], write: Callable[[Any, str], None]
+) -> None:
+    """A list at the indentation of ``newline``, each value written by ``write(value, inner)``
+    (``inner``: the newline and indentation of the values)."""
+    if not values:
+        parts.append("[]")
+        return
+    inner = newline + _INDENT
+    opening, between = "[" + inner, "," + inner
+    for value in values:
+        parts.append(opening)
+        opening = between
+        write(value, inner)
+    parts.append(newline + "]")
 
 
 def _emit_dict(value: dict[Any, Any], newline: str, parts: list[str], prefixes: Prefixes) -> None:

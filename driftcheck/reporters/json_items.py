@@ -13,7 +13,14 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from driftcheck.model import Attribution, DriftItem, Location
-from driftcheck.reporters.indented_json import Prefixes, Unusual, Written, emit, scalar
+from driftcheck.reporters.indented_json import (
+    Prefixes,
+    Unusual,
+    Written,
+    emit,
+    scalar,
+    write_list,
+)
 from driftcheck.reporters.summary import jsonable
 
 _INDENT = "  "
@@ -59,16 +66,7 @@ def written_items(items: Sequence[DriftItem]) -> Written:
 
 
 def _write(items: Sequence[DriftItem], newline: str, prefixes: Prefixes, parts: list[str]) -> None:
-    if not items:
-        parts.append("[]")
-        return
-    inner = newline + _INDENT
-    opening, between = "[" + inner, "," + inner
-    for item in items:
-        parts.append(opening)
-        opening = between
-        _item(item, inner, prefixes, parts)
-    parts.append(newline + "]")
+    write_list(items, newline, parts, lambda item, inner: _item(item, inner, prefixes, parts))
 
 
 def _item(item: DriftItem, newline: str, prefixes: Prefixes, parts: list[str]) -> None:
